@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PgBoss } from 'pg-boss';
+import { parseConfig, type Config } from '../services/config.ts';
+import { createLogger, type Logger } from '../services/logger.ts';
+import { createPrisma, type Db } from '../services/db/client.ts';
+import { migrateDatabase } from '../services/db/migrate.ts';
+import { startEmbeddedDatabase, ensureLocalSecretKey, type EmbeddedDatabase } from '../services/db/embedded.ts';
+import { createBoss } from '../services/queue.ts';
+import { ensureQueues } from '../services/runs/queues.ts';
+import type { SecretKeyring } from '../services/secrets.ts';
+import { createMetrics, type Metrics } from '../services/metrics.ts';
+
+export const projectDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+/** Everything one process needs, built once from the validated config. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  databaseUrl: string;
+  db: Db;
+  keyring: SecretKeyring;
+  metrics: Metrics;
+  /** pg-boss, started on first use (read-only commands never start it). */
+  boss(): Promise<PgBoss>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  env: Record<string, string | undefined>;
+  /** Logs at info to stderr; CLI one-shots stay quiet unless LOG_LEVEL says otherwise. */
+  quiet?: boolean;
+}
+
+/** The composition root of every operate-hub process. */
+export async function openApp(options: OpenOptions): Promise<AppContext> {
+  const config = parseConfig(options.env);
+  const level = options.quiet && !options.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL;
+  const logger = createLogger(level);
+  const say = (message: string) => logger.info(message);
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedDatabase({ projectDir: config.OPERATE_HUB_DATA_DIR ?? projectDir, log: say });
+    databaseUrl = embedded.url;
+  }
+  const current = config.OPERATE_HUB_SECRET_KEY ?? (await ensureLocalSecretKey({ projectDir: config.OPERATE_HUB_DATA_DIR ?? projectDir, log: say }));
+  const { applied } = await migrateDatabase(databaseUrl, { log: (m) => logger.debug(m) });
+  if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  const db = createPrisma(databaseUrl);
+  let bossPromise: Promise<PgBoss> | undefined;
+  const url = databaseUrl;
+  return {
+    config,
+    logger,
+    databaseUrl: url,
+    db,
+    keyring: { current, previous: config.OPERATE_HUB_PREVIOUS_KEYS },
+    metrics: createMetrics(),
+    boss: () => {
+      bossPromise ??= (async () => {
+        const boss = createBoss(url, logger);
+        await boss.start();
+        await ensureQueues(boss);
+        return boss;
+      })();
+      return bossPromise;
+    },
+    close: async () => {
+      if (bossPromise) await (await bossPromise).stop({ graceful: true, timeout: 10_000 });
+      await db.$disconnect();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const restrict = (patterns, message) => patterns.map((group) => ({ group: [group], message }));
+
+const graphAndMsal = restrict(
+  ['@microsoft/microsoft-graph-client', '@microsoft/microsoft-graph-client/*', '@azure/msal-node', '@azure/msal-node/*'],
+  'Only services/microsoft talks to Microsoft Graph and Entra ID (MSAL).',
+);
+const persistence = restrict(
+  ['@prisma/*', 'pg', 'pg-boss', '**/services/db/**', '**/generated/**'],
+  'bot/ and cards/ never touch the database or the queue: call a service function.',
+);
+const platformSdks = restrict(
+  ['botbuilder', 'botbuilder-*', 'botframework-*', '@microsoft/teams-ai', '@slack/*'],
+  'Platform SDKs stay in bot/ (services never see platform types or ack()).',
+);
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'services/db/generated/**', 'manifest/teams/build/**', '.operate-hub/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', AbortSignal: 'readonly', AbortController: 'readonly', performance: 'readonly', fetch: 'readonly', Response: 'readonly', Request: 'readonly', Headers: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', WebAssembly: 'readonly', structuredClone: 'readonly', queueMicrotask: 'readonly', setImmediate: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      // Config is parsed once at the entry point; nothing else reads the environment.
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration from the parsed Config (services/config.ts), not process.env.' }],
+      'no-restricted-imports': ['error', { patterns: graphAndMsal }],
+    },
+  },
+  {
+    files: ['bot/**/*.ts', 'cards/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...graphAndMsal, ...persistence] }] },
+  },
+  {
+    files: ['services/**/*.ts', 'worker/**/*.ts'],
+    ignores: ['services/microsoft/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...graphAndMsal, ...platformSdks] }] },
+  },
+  {
+    files: ['services/microsoft/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: platformSdks }] },
+  },
+  {
+    files: ['sim/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod/v4';
+
+/** Empty strings count as unset, so `FOO=` in a .env file never becomes a value. */
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess((v) => (v === '' || v === undefined ? fallback : v), schema);
+
+const secretKeySchema = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded as base64 (openssl rand -base64 32)');
+
+const loopbackUrl = z.url().refine((v) => {
+  const host = new URL(v).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}, 'must be a loopback URL such as http://127.0.0.1:4010');
+
+export const configSchema = z
+  .object({
+    NODE_ENV: withDefault(z.enum(['development', 'production', 'test']), 'development'),
+    LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+    DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().startsWith('postgres').optional()),
+    PORT: withDefault(z.coerce.number().int().min(0).max(65535), '3978'),
+    HOST: optionalString,
+    OPERATE_HUB_SECRET_KEY: z.preprocess((v) => (v === '' ? undefined : v), secretKeySchema.optional()),
+    OPERATE_HUB_PREVIOUS_KEYS: withDefault(
+      z.string().transform((v, ctx) => {
+        const keys = v.split(',').map((k) => k.trim()).filter(Boolean);
+        for (const key of keys) {
+          if (Buffer.from(key, 'base64').length !== 32) {
+            ctx.addIssue({ code: 'custom', message: 'every comma-separated key must be 32 bytes of base64' });
+          }
+        }
+        return keys;
+      }),
+      '',
+    ),
+    OPERATE_HUB_DATA_DIR: optionalString,
+    MICROSOFT_SIMULATOR_URL: z.preprocess((v) => (v === '' ? undefined : v), loopbackUrl.optional()),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.OPERATE_HUB_SECRET_KEY && (c.NODE_ENV === 'production' || c.DATABASE_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPERATE_HUB_SECRET_KEY'],
+        message: 'is required in production and whenever DATABASE_URL is set (generate one: openssl rand -base64 32)',
+      });
+    }
+    if (c.MICROSOFT_SIMULATOR_URL && c.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_SIMULATOR_URL'], message: 'must not be set when NODE_ENV=production' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment once, at startup; lists every problem at once. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`),
+    );
+  }
+  return parsed.data;
+}
+
+/** Key id = first 8 hex characters of the key's SHA-256, stored next to each ciphertext. */
+export function keyId(base64Key: string): string {
+  return createHash('sha256').update(Buffer.from(base64Key, 'base64')).digest('hex').slice(0, 8);
+}

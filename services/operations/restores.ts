@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod/v4';
+import { AppError } from '../errors.ts';
+import { defineOperation } from './definition.ts';
+import { usableDefaultConnection } from './prerequisites.ts';
+
+export const restoreSelectionSchema = z.strictObject({
+  families: z.array(z.string().min(1)).optional(),
+});
+
+function selectionHash(selection: z.infer<typeof restoreSelectionSchema> | undefined): string {
+  const families = [...(selection?.families ?? [])].sort();
+  return createHash('sha256').update(JSON.stringify(families)).digest('hex').slice(0, 16);
+}
+
+export const restorePreview = defineOperation({
+  type: 'restore.preview',
+  inputSchema: z.strictObject({ backupSetId: z.uuid(), selection: restoreSelectionSchema.optional() }),
+  identityScope: 'active',
+  identity: ({ input }) => ({ backup_set_id: input.backupSetId, selection_hash: selectionHash(input.selection) }),
+  requiredRole: 'operator',
+  prerequisites: async (db, tenantId, input) => {
+    const set = await db.backupSet.findFirst({ where: { id: input.backupSetId, tenantId } });
+    if (!set) throw new AppError('not_found', 'No such backup in this tenant.');
+    return { backup_set_id: set.id, target_scope: { kind: 'backup_set', id: set.id, label: `Backup ${set.id.slice(0, 8)}` } };
+  },
+  expireInSeconds: 600,
+  timeoutSeconds: 480,
+  retryLimit: 2,
+});
+
+export const restoreExecute = defineOperation({
+  type: 'restore.execute',
+  inputSchema: z.strictObject({ restoreRunId: z.uuid() }),
+  identityScope: 'strict',
+  identity: ({ input }) => ({ restore_run_id: input.restoreRunId }),
+  requiredRole: 'manager',
+  prerequisites: async (db, tenantId, input) => {
+    const plan = await db.restoreRun.findFirst({ where: { id: input.restoreRunId, tenantId } });
+    if (!plan) throw new AppError('not_found', 'No such restore plan in this tenant.');
+    const connection = await usableDefaultConnection(db, tenantId);
+    return {
+      restore_run_id: plan.id,
+      backup_set_id: plan.backupSetId,
+      provider_connection_id: connection.id,
+      target_scope: { kind: 'restore_run', id: plan.id, label: `Restore ${plan.id.slice(0, 8)}` },
+    };
+  },
+  expireInSeconds: 3600,
+  timeoutSeconds: 3300,
+  retryLimit: 0,
+});

@@ -1,0 +1,37 @@
+import { z } from 'zod/v4';
+import { defineOperation } from './definition.ts';
+import { tenantLabel, usableDefaultConnection } from './prerequisites.ts';
+
+const syncInputSchema = z.strictObject({});
+
+async function syncPrerequisites(db: Parameters<typeof usableDefaultConnection>[0], tenantId: string) {
+  const connection = await usableDefaultConnection(db, tenantId);
+  return {
+    provider_connection_id: connection.id,
+    target_scope: { kind: 'tenant' as const, id: tenantId, label: await tenantLabel(db, tenantId) },
+  };
+}
+
+export const inventorySync = defineOperation({
+  type: 'inventory.sync',
+  inputSchema: syncInputSchema,
+  identityScope: 'active',
+  identity: ({ tenantId }) => ({ tenant_id: tenantId }),
+  requiredRole: 'operator',
+  prerequisites: (db, tenantId) => syncPrerequisites(db, tenantId),
+  expireInSeconds: 1800,
+  timeoutSeconds: 1500,
+  retryLimit: 2,
+});
+
+export const directoryGroupsSync = defineOperation({
+  type: 'directory_groups.sync',
+  inputSchema: syncInputSchema,
+  identityScope: 'active',
+  identity: ({ tenantId }) => ({ tenant_id: tenantId }),
+  requiredRole: 'operator',
+  prerequisites: (db, tenantId) => syncPrerequisites(db, tenantId),
+  expireInSeconds: 1200,
+  timeoutSeconds: 900,
+  retryLimit: 2,
+});

@@ -1,0 +1,15 @@
+import type { OperationType } from '../../services/operations/registry.ts';
+import type { OperationHandler } from '../handler.ts';
+import { notImplemented } from './not-implemented.ts';
+
+/** Exactly one handler per operation type (a test holds this). */
+export const handlers: Record<OperationType, OperationHandler> = {
+  'provider_connection.verify': notImplemented,
+  'inventory.sync': notImplemented,
+  'directory_groups.sync': notImplemented,
+  'backup_schedule.run_now': notImplemented,
+  'backup_schedule.retry': notImplemented,
+  'backup_schedule.scheduled': notImplemented,
+  'restore.preview': notImplemented,
+  'restore.execute': notImplemented,
+};
