@@ -37,6 +37,17 @@ export const configSchema = z
     ),
     OPERATE_HUB_DATA_DIR: optionalString,
     MICROSOFT_SIMULATOR_URL: z.preprocess((v) => (v === '' ? undefined : v), loopbackUrl.optional()),
+    // Teams (Bot Framework). No app id = unauthenticated local mode (refused in production).
+    MICROSOFT_APP_ID: optionalString,
+    MICROSOFT_APP_PASSWORD: optionalString,
+    MICROSOFT_APP_TENANT_ID: optionalString,
+    MICROSOFT_APP_TYPE: withDefault(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']), 'MultiTenant'),
+    /** Bot Framework OpenID metadata (token validation keys); tests point it at sim/teams. */
+    BOT_OPENID_METADATA_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+    // Slack. Both or neither: without them Slack is disabled.
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_BOT_TOKEN: optionalString,
+    SLACK_API_URL: withDefault(z.url(), 'https://slack.com/api/'),
   })
   .superRefine((c, ctx) => {
     if (!c.OPERATE_HUB_SECRET_KEY && (c.NODE_ENV === 'production' || c.DATABASE_URL)) {
@@ -45,6 +56,18 @@ export const configSchema = z
         path: ['OPERATE_HUB_SECRET_KEY'],
         message: 'is required in production and whenever DATABASE_URL is set (generate one: openssl rand -base64 32)',
       });
+    }
+    if (!c.MICROSOFT_APP_ID && c.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_ID'], message: 'is required when NODE_ENV=production (without it the Teams endpoint accepts unauthenticated requests)' });
+    }
+    if (c.MICROSOFT_APP_ID && !c.MICROSOFT_APP_PASSWORD && c.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: 'is required when MICROSOFT_APP_ID is set' });
+    }
+    if (c.MICROSOFT_APP_TYPE === 'SingleTenant' && !c.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: 'is required when MICROSOFT_APP_TYPE=SingleTenant' });
+    }
+    if (Boolean(c.SLACK_SIGNING_SECRET) !== Boolean(c.SLACK_BOT_TOKEN)) {
+      ctx.addIssue({ code: 'custom', path: [c.SLACK_SIGNING_SECRET ? 'SLACK_BOT_TOKEN' : 'SLACK_SIGNING_SECRET'], message: 'must be set together with the other SLACK_ variable (or neither, to disable Slack)' });
     }
     if (c.MICROSOFT_SIMULATOR_URL && c.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['MICROSOFT_SIMULATOR_URL'], message: 'must not be set when NODE_ENV=production' });

@@ -3,6 +3,7 @@ import type { Logger } from '../services/logger.ts';
 import type { OperationRun } from '../services/runs/run-types.ts';
 import type { RunFailure } from '../services/reason-codes.ts';
 import type { Config } from '../services/config.ts';
+import type { SecretKeyring } from '../services/secrets.ts';
 
 /** What a handler gets: its run (already claimed), never a way to create another. */
 export interface HandlerContext {
@@ -10,6 +11,8 @@ export interface HandlerContext {
   db: Db;
   logger: Logger;
   config: Config;
+  /** Decrypts provider secrets, only where a token is acquired. */
+  keyring: SecretKeyring;
   /** Aborted when the job expires, the type's time limit passes or the worker stops. */
   signal: AbortSignal;
   /** Writes progress into the run's summary (merged) while it is still ours. */

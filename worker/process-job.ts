@@ -2,6 +2,7 @@ import type { Job, PgBoss } from 'pg-boss';
 import type { Db } from '../services/db/client.ts';
 import type { Logger } from '../services/logger.ts';
 import type { Config } from '../services/config.ts';
+import type { SecretKeyring } from '../services/secrets.ts';
 import type { Metrics } from '../services/metrics.ts';
 import type { RunNotifier } from '../services/runs/notifier.ts';
 import { AppError, toAppError } from '../services/errors.ts';
@@ -17,6 +18,7 @@ export interface JobDeps {
   boss: PgBoss;
   logger: Logger;
   config: Config;
+  keyring: SecretKeyring;
   notifier: RunNotifier;
   metrics?: Metrics;
   queueOverrides?: QueueOverrides;
@@ -53,7 +55,7 @@ export async function processJob(deps: JobDeps, type: OperationType, handler: Op
   let outcome: HandlerOutcome;
   try {
     outcome = await raceAbort(signal, handler({
-      run, db: deps.db, logger, config: deps.config, signal,
+      run, db: deps.db, logger, config: deps.config, keyring: deps.keyring, signal,
       progress: async (summary) => {
         if (await writeProgress(deps.db, runId, attempt, summary)) deps.notifier.runChanged(runId);
       },

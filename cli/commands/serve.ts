@@ -24,7 +24,7 @@ export async function serve(env: Record<string, string | undefined>, options: { 
   try {
     const boss = await app.boss();
     const worker: RunningWorker | undefined = options.worker
-      ? await startWorker({ db: app.db, boss, logger: app.logger, config: app.config, notifier: silentNotifier, metrics: app.metrics })
+      ? await startWorker({ db: app.db, boss, logger: app.logger, config: app.config, keyring: app.keyring, notifier: silentNotifier, metrics: app.metrics })
       : undefined;
     const host = app.config.HOST ?? '127.0.0.1';
     const http = await listen(createHttpApp({
@@ -56,7 +56,7 @@ export async function serve(env: Record<string, string | undefined>, options: { 
 export async function work(env: Record<string, string | undefined>): Promise<void> {
   const app = await openApp({ env });
   try {
-    const worker = await startWorker({ db: app.db, boss: await app.boss(), logger: app.logger, config: app.config, notifier: silentNotifier, metrics: app.metrics });
+    const worker = await startWorker({ db: app.db, boss: await app.boss(), logger: app.logger, config: app.config, keyring: app.keyring, notifier: silentNotifier, metrics: app.metrics });
     process.stdout.write('Operate Hub worker running; SIGTERM stops it gracefully\n');
     await runUntilSignal(app, () => worker.stop());
   } catch (error) {

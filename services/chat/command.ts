@@ -1,0 +1,28 @@
+/** A parsed chat command (bot/commands.ts holds the grammar that produces it). */
+export type Command =
+  | { verb: 'verify'; tenant?: string }
+  | { verb: 'sync'; target: 'inventory' | 'groups'; tenant?: string }
+  | { verb: 'runs'; tenant?: string }
+  | { verb: 'run'; runId: string; tenant?: string }
+  | { verb: 'cancel'; runId: string; tenant?: string }
+  | { verb: 'status'; tenant?: string }
+  | { verb: 'whoami'; tenant?: string }
+  | { verb: 'help'; tenant?: string };
+
+export interface CommandHelp {
+  usage: string;
+  description: string;
+}
+
+/** Shown by `help`, the error cards and the manifests' command lists. */
+export const commandHelp: CommandHelp[] = [
+  { usage: 'verify', description: 'Check the tenant\'s Microsoft connection: credentials, consent, permissions per feature' },
+  { usage: 'sync inventory', description: 'Refresh the cached Intune policy inventory' },
+  { usage: 'sync groups', description: 'Refresh the cached directory groups' },
+  { usage: 'runs', description: 'List recent operation runs' },
+  { usage: 'run <id>', description: 'Show one run (its report when finished)' },
+  { usage: 'cancel <run>', description: 'Cancel a queued or running run' },
+  { usage: 'status', description: 'Tenant, connection and active runs at a glance' },
+  { usage: 'whoami', description: 'Your member id, role and tenant' },
+  { usage: 'help', description: 'This list' },
+];
