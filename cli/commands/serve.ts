@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createHttpApp, listen } from '../../bot/http-server.ts';
 import { startWorker, type RunningWorker } from '../../worker/worker.ts';
-import { silentNotifier } from '../../services/runs/notifier.ts';
+import { wireChat } from '../chat-wiring.ts';
 import { queueDepths } from '../../services/runs/queue-depth.ts';
 import { openApp, type AppContext } from '../context.ts';
 import { reportError } from '../output.ts';
@@ -23,8 +23,9 @@ export async function serve(env: Record<string, string | undefined>, options: { 
   const app = await openApp({ env });
   try {
     const boss = await app.boss();
+    const chat = await wireChat(app);
     const worker: RunningWorker | undefined = options.worker
-      ? await startWorker({ db: app.db, boss, logger: app.logger, config: app.config, keyring: app.keyring, notifier: silentNotifier, metrics: app.metrics })
+      ? await startWorker({ db: app.db, boss, logger: app.logger, config: app.config, keyring: app.keyring, notifier: chat.notifier, metrics: app.metrics })
       : undefined;
     const host = app.config.HOST ?? '127.0.0.1';
     const http = await listen(createHttpApp({
@@ -39,12 +40,14 @@ export async function serve(env: Record<string, string | undefined>, options: { 
         for (const [queue, depth] of Object.entries(await queueDepths(app.db).catch(() => ({})))) app.metrics.queueDepth.set({ queue }, depth);
         return { contentType: app.metrics.registry.contentType, body: await app.metrics.registry.metrics() };
       },
+      mounts: chat.adapters.map((adapter) => (express) => adapter.mount(express)),
     }), options.port ?? app.config.PORT, host);
     app.logger.info({ url: http.url, worker: Boolean(worker) }, `Operate Hub listening on ${http.url}${worker ? ' (server + worker)' : ' (server only)'}`);
     process.stdout.write(`Operate Hub listening on ${http.url} (health: ${http.url}/healthz)\n`);
     await runUntilSignal(app, async () => {
       await http.close();
       await worker?.stop();
+      await chat.close();
     });
   } catch (error) {
     process.exitCode = reportError(error);
@@ -56,9 +59,13 @@ export async function serve(env: Record<string, string | undefined>, options: { 
 export async function work(env: Record<string, string | undefined>): Promise<void> {
   const app = await openApp({ env });
   try {
-    const worker = await startWorker({ db: app.db, boss: await app.boss(), logger: app.logger, config: app.config, keyring: app.keyring, notifier: silentNotifier, metrics: app.metrics });
+    const chat = await wireChat(app);
+    const worker = await startWorker({ db: app.db, boss: await app.boss(), logger: app.logger, config: app.config, keyring: app.keyring, notifier: chat.notifier, metrics: app.metrics });
     process.stdout.write('Operate Hub worker running; SIGTERM stops it gracefully\n');
-    await runUntilSignal(app, () => worker.stop());
+    await runUntilSignal(app, async () => {
+      await worker.stop();
+      await chat.close();
+    });
   } catch (error) {
     process.exitCode = reportError(error);
   } finally {

@@ -20,7 +20,12 @@ export async function pathExists(file: string): Promise<boolean> {
 /** `<projectDir>/.operate-hub`, created 0700 if missing (an existing folder keeps its mode). */
 export async function ensureStateDir(projectDir: string): Promise<string> {
   const dir = path.join(path.resolve(projectDir), '.operate-hub');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Missing parents get the default mode: `mkdir -p` with mode 0700 would apply 0700 to every
+  // folder it creates and so lock the postgres user out of a nested project folder.
+  await mkdir(path.resolve(projectDir), { recursive: true });
+  await mkdir(dir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
   const ignore = path.join(dir, '.gitignore');
   if (!(await pathExists(ignore))) {
     await writeFile(ignore, '# operate-hub local state (database, secrets): never commit\n*\n', { flag: 'w' });

