@@ -9,7 +9,10 @@ export function createBoss(connectionString: string, logger: Logger, options?: {
     useListenNotify: true,
     supervise: options?.supervise ?? true,
     schedule: false,
-    monitorIntervalSeconds: 5,
+    // Expired jobs (a killed worker) are failed or retried on the supervise pass, so this
+    // bounds how long past its expiry a lost run stays active.
+    superviseIntervalSeconds: 10,
+    monitorIntervalSeconds: 10,
     application_name: 'operate-hub',
   });
   boss.on('error', (error) => logger.error({ err: error }, 'pg-boss error'));

@@ -28,7 +28,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const handler = handlerMap[type];
     await options.boss.work<{ runId?: string }>(
       queueName(type),
-      { batchSize, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 10 },
+      { batchSize, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 5 },
       async (jobs: Job<{ runId?: string }>[]) => {
         await Promise.all(jobs.map((job) => processJob(options, type, handler, job)));
       },

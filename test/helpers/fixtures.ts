@@ -14,7 +14,10 @@ export const testConfig = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' })
 
 /** A started pg-boss on the test database with every operation queue created. */
 export async function startTestBoss(url: string, overrides?: Parameters<typeof ensureQueues>[1]): Promise<PgBoss> {
-  const boss = new PgBoss({ connectionString: url, max: 4, useListenNotify: true, schedule: false, supervise: true, monitorIntervalSeconds: 1, maintenanceIntervalSeconds: 1 });
+  const boss = new PgBoss({
+    connectionString: url, max: 4, useListenNotify: true, schedule: false, supervise: true,
+    superviseIntervalSeconds: 1, monitorIntervalSeconds: 1, maintenanceIntervalSeconds: 1, queueCacheIntervalSeconds: 1,
+  });
   boss.on('error', () => undefined);
   await boss.start();
   await ensureQueues(boss, overrides, { update: true });
