@@ -10,6 +10,7 @@ import { createBoss } from '../services/queue.ts';
 import { ensureQueues } from '../services/runs/queues.ts';
 import type { SecretKeyring } from '../services/secrets.ts';
 import { createMetrics, type Metrics } from '../services/metrics.ts';
+import { createMicrosoftServices, type MicrosoftServices } from '../services/microsoft/services.ts';
 
 export const projectDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -21,6 +22,8 @@ export interface AppContext {
   db: Db;
   keyring: SecretKeyring;
   metrics: Metrics;
+  /** Entra ID + Graph: the transport (real hosts or MICROSOFT_SIMULATOR_URL) and token caches. */
+  microsoft: MicrosoftServices;
   /** pg-boss, started on first use (read-only commands never start it). */
   boss(): Promise<PgBoss>;
   close(): Promise<void>;
@@ -41,10 +44,10 @@ export async function openApp(options: OpenOptions): Promise<AppContext> {
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    embedded = await startEmbeddedDatabase({ projectDir: config.OPERATE_HUB_DATA_DIR ?? projectDir, log: say });
+    embedded = await startEmbeddedDatabase({ projectDir: config.OPERATE_HUB_HOME ?? projectDir, log: say });
     databaseUrl = embedded.url;
   }
-  const current = config.OPERATE_HUB_SECRET_KEY ?? (await ensureLocalSecretKey({ projectDir: config.OPERATE_HUB_DATA_DIR ?? projectDir, log: say }));
+  const current = config.OPERATE_HUB_SECRET_KEY ?? (await ensureLocalSecretKey({ projectDir: config.OPERATE_HUB_HOME ?? projectDir, log: say }));
   const { applied } = await migrateDatabase(databaseUrl, { log: (m) => logger.debug(m) });
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const db = createPrisma(databaseUrl);
@@ -57,6 +60,7 @@ export async function openApp(options: OpenOptions): Promise<AppContext> {
     db,
     keyring: { current, previous: config.OPERATE_HUB_PREVIOUS_KEYS },
     metrics: createMetrics(),
+    microsoft: createMicrosoftServices(config),
     boss: () => {
       bossPromise ??= (async () => {
         const boss = createBoss(url, logger);

