@@ -18,7 +18,7 @@ const platformSdks = restrict(
 );
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'services/db/generated/**', 'manifest/teams/build/**', '.operate-hub/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.scratch/**', 'services/db/generated/**', 'manifest/teams/build/**', '.operate-hub/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -46,5 +46,10 @@ export default tseslint.config(
   {
     files: ['sim/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Tests, benchmarks and install scripts are entry points of their own.
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs}'],
+    rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -132,7 +132,7 @@ async function main(): Promise<number> {
     console.error('usage: npm run migration:create -- <name>');
     return 2;
   }
-  // eslint-disable-next-line no-restricted-properties
+   
   const serverUrl = process.env.MIGRATION_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const schema = await readFile(schemaPath, 'utf8');
   const directories = await readMigrationDirectories();

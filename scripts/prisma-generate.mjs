@@ -7,7 +7,7 @@ import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const stub = path.join(root, 'scripts', 'schema-engine-stub.sh');
-// eslint-disable-next-line no-restricted-properties -- install-time script, not the app
+ 
 const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: stub, PRISMA_HIDE_UPDATE_MESSAGE: "1" };
 const result = spawnSync(
   process.execPath,

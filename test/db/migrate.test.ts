@@ -24,7 +24,7 @@ async function migrateInChildProcess(url: string): Promise<string[]> {
 }
 
 function serverUrl(): string {
-  // eslint-disable-next-line no-restricted-properties
+   
   return process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 }
 

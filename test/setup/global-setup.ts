@@ -24,7 +24,7 @@ const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.ur
  */
 export default async function setup(project: TestProject) {
   let embedded: EmbeddedDatabase | undefined;
-  // eslint-disable-next-line no-restricted-properties -- the test runner's own entry point
+   
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     embedded = await startEmbeddedDatabase({ projectDir: path.join(root, '.operate-hub', 'test-server'), log: () => undefined, databaseName: 'postgres' });
