@@ -1,0 +1,38 @@
+import type { ChatService } from '../../../services/chat/chat-service.ts';
+import type { Command } from '../../../services/chat/command.ts';
+import type { Logger } from '../../../services/logger.ts';
+import type { SlackMessage } from '../../../cards/slack/reply-blocks.ts';
+import type { SlackIdentity } from '../slack-api.ts';
+import type { SlackReplies } from '../slack-replies.ts';
+
+export interface ListenerDeps {
+  chat: ChatService;
+  identity: SlackIdentity;
+  replies: SlackReplies;
+  logger: Logger;
+  /** How long a slash command waits for the service before acking "working on it" (Slack allows 3 s). */
+  ackBudgetMs: number;
+}
+
+/** Commands that start a run: their reply is a channel message, not an ephemeral one. */
+export function startsRun(command: Command): boolean {
+  return command.verb === 'verify' || command.verb === 'sync';
+}
+
+/** An ack / response_url body shown to the member only. */
+export function ephemeralBody(message: SlackMessage) {
+  return { response_type: 'ephemeral' as const, text: message.text, blocks: message.blocks };
+}
+
+/** The promise's value if it settles within `ms`, else undefined (it keeps running). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

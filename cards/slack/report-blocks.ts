@@ -1,0 +1,49 @@
+import type { RunView } from '../../services/views/run-view.ts';
+import { blockLimits, clip, code, context, divider, escapeText, fields, fitBlocks, header, message, plain, section, slackDate, type Block, type SlackMessage } from './block-kit.ts';
+import { failureText, relatedText, runTitle, statusEmoji, summaryBlock } from './run-blocks.ts';
+
+/**
+ * The full report of a run: every failure with its reason code and remediation, the
+ * summary, Target and Related. The verification report's own schema (checks per
+ * feature, services/microsoft) is not in this tree yet, so a verify run's `result` is
+ * not interpreted here: its summary and failures carry what the worker recorded.
+ */
+export function reportBlocks(view: RunView): Block[] {
+  const blocking = view.failures.filter((f) => f.blocking).length;
+  const verdict = view.active
+    ? 'The run has not finished yet; this report fills in when it does.'
+    : view.failures.length === 0
+      ? 'No problems were found.'
+      : `${view.failures.length} problem${view.failures.length === 1 ? '' : 's'} found, ${blocking} blocking.`;
+  return [
+    header(`${view.typeLabel} report`),
+    section(`${statusEmoji[view.status] ?? ''} *${escapeText(view.statusLabel)}* · run ${code(view.shortId)} · ${escapeText(view.tenant.name)}\n${verdict}`),
+    fields([
+      ['Target', view.target ? `${escapeText(view.target.label)} (${view.target.kind})` : escapeText(view.tenant.name)],
+      ['Started by', `${escapeText(view.trigger.actor)} (${escapeText(view.trigger.source)})`],
+      ['Started', slackDate(view.startedAt)],
+      ['Finished', slackDate(view.finishedAt)],
+    ]),
+    ...(relatedText(view) ? [context([relatedText(view) ?? ''])] : []),
+    ...(summaryBlock(view) ? [summaryBlock(view) as Block] : []),
+    ...(view.failures.length > 0 ? [divider(), ...view.failures.map((f) => section(failureText(f)))] : []),
+    context([`Run id ${code(view.id)} · CLI: ${code(`operate-hub runs show ${view.shortId}`)}`]),
+  ];
+}
+
+/** The report for one member, as an ephemeral message. */
+export function reportMessage(view: RunView): SlackMessage {
+  return message(`Report: ${runTitle(view)}`, reportBlocks(view));
+}
+
+/** The report in a modal (views.open): readonly members may always open it. */
+export function reportModal(view: RunView): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: 'opshub_report',
+    title: plain(clip('Run report', blockLimits.modalTitle), blockLimits.modalTitle),
+    close: plain('Close', blockLimits.buttonText),
+    private_metadata: view.id,
+    blocks: fitBlocks(reportBlocks(view), blockLimits.messageBlocks),
+  };
+}
