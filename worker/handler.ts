@@ -4,6 +4,7 @@ import type { OperationRun } from '../services/runs/run-types.ts';
 import type { RunFailure } from '../services/reason-codes.ts';
 import type { Config } from '../services/config.ts';
 import type { SecretKeyring } from '../services/secrets.ts';
+import type { MicrosoftServices } from '../services/microsoft/services.ts';
 
 /** What a handler gets: its run (already claimed), never a way to create another. */
 export interface HandlerContext {
@@ -13,6 +14,8 @@ export interface HandlerContext {
   config: Config;
   /** Decrypts provider secrets, only where a token is acquired. */
   keyring: SecretKeyring;
+  /** Entra ID and Graph (transport, token caches, Graph clients); only handlers call Microsoft. */
+  microsoft: MicrosoftServices;
   /** Aborted when the job expires, the type's time limit passes or the worker stops. */
   signal: AbortSignal;
   /** Writes progress into the run's summary (merged) while it is still ours. */

@@ -3,6 +3,7 @@ import type { Db } from '../services/db/client.ts';
 import type { Logger } from '../services/logger.ts';
 import type { Config } from '../services/config.ts';
 import type { SecretKeyring } from '../services/secrets.ts';
+import { createMicrosoftServices, type MicrosoftServices } from '../services/microsoft/services.ts';
 import type { Metrics } from '../services/metrics.ts';
 import type { RunNotifier } from '../services/runs/notifier.ts';
 import { AppError, toAppError } from '../services/errors.ts';
@@ -19,6 +20,8 @@ export interface JobDeps {
   logger: Logger;
   config: Config;
   keyring: SecretKeyring;
+  /** Built from `config` (once per deps object) when the caller passes none. */
+  microsoft?: MicrosoftServices;
   notifier: RunNotifier;
   metrics?: Metrics;
   queueOverrides?: QueueOverrides;
@@ -55,7 +58,7 @@ export async function processJob(deps: JobDeps, type: OperationType, handler: Op
   let outcome: HandlerOutcome;
   try {
     outcome = await raceAbort(signal, handler({
-      run, db: deps.db, logger, config: deps.config, keyring: deps.keyring, signal,
+      run, db: deps.db, logger, config: deps.config, keyring: deps.keyring, microsoft: microsoftFor(deps), signal,
       progress: async (summary) => {
         if (await writeProgress(deps.db, runId, attempt, summary)) deps.notifier.runChanged(runId);
       },
@@ -85,6 +88,19 @@ export async function processJob(deps: JobDeps, type: OperationType, handler: Op
   deps.metrics?.jobDuration.observe({ type, status: finished ? outcome.status : 'superseded' }, (performance.now() - started) / 1000);
   if (finished) deps.notifier.runChanged(runId);
   else logger.info('run was cancelled, reaped or taken over meanwhile; outcome dropped');
+}
+
+const defaultMicrosoft = new WeakMap<JobDeps, MicrosoftServices>();
+
+/** One MicrosoftServices per worker (its token caches live across jobs), never per job. */
+function microsoftFor(deps: JobDeps): MicrosoftServices {
+  if (deps.microsoft) return deps.microsoft;
+  let built = defaultMicrosoft.get(deps);
+  if (!built) {
+    built = createMicrosoftServices(deps.config);
+    defaultMicrosoft.set(deps, built);
+  }
+  return built;
 }
 
 /** Rejects as soon as the signal aborts, so a stuck handler cannot hold the worker. */

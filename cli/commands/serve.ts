@@ -25,7 +25,7 @@ export async function serve(env: Record<string, string | undefined>, options: { 
     const boss = await app.boss();
     const chat = await wireChat(app);
     const worker: RunningWorker | undefined = options.worker
-      ? await startWorker({ db: app.db, boss, logger: app.logger, config: app.config, keyring: app.keyring, notifier: chat.notifier, metrics: app.metrics })
+      ? await startWorker({ db: app.db, boss, logger: app.logger, config: app.config, keyring: app.keyring, microsoft: app.microsoft, notifier: chat.notifier, metrics: app.metrics })
       : undefined;
     const host = app.config.HOST ?? '127.0.0.1';
     const http = await listen(createHttpApp({
@@ -60,7 +60,7 @@ export async function work(env: Record<string, string | undefined>): Promise<voi
   const app = await openApp({ env });
   try {
     const chat = await wireChat(app);
-    const worker = await startWorker({ db: app.db, boss: await app.boss(), logger: app.logger, config: app.config, keyring: app.keyring, notifier: chat.notifier, metrics: app.metrics });
+    const worker = await startWorker({ db: app.db, boss: await app.boss(), logger: app.logger, config: app.config, keyring: app.keyring, microsoft: app.microsoft, notifier: chat.notifier, metrics: app.metrics });
     process.stdout.write('Operate Hub worker running; SIGTERM stops it gracefully\n');
     await runUntilSignal(app, async () => {
       await worker.stop();

@@ -1,10 +1,11 @@
 import type { OperationType } from '../../services/operations/registry.ts';
 import type { OperationHandler } from '../handler.ts';
 import { notImplemented } from './not-implemented.ts';
+import { providerConnectionVerify } from './provider-connection-verify.ts';
 
 /** Exactly one handler per operation type (a test holds this). */
 export const handlers: Record<OperationType, OperationHandler> = {
-  'provider_connection.verify': notImplemented,
+  'provider_connection.verify': providerConnectionVerify,
   'inventory.sync': notImplemented,
   'directory_groups.sync': notImplemented,
   'backup_schedule.run_now': notImplemented,
