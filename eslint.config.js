@@ -17,6 +17,11 @@ const platformSdks = restrict(
   'Platform SDKs stay in bot/ (services never see platform types or ack()).',
 );
 
+// Only services/microsoft names the Microsoft hosts (sim/ imports its constants): every
+// request must pass the transport that maps them onto the simulator and refuses the rest.
+const microsoftHosts = 'graph\\.microsoft\\.com|login\\.microsoftonline\\.com';
+const hostMessage = 'Name Microsoft hosts only in services/microsoft (import the constants from services/microsoft/hosts.ts).';
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.scratch/**', 'services/db/generated/**', 'manifest/teams/build/**', '.operate-hub/**', 'coverage/**'] },
   js.configs.recommended,
@@ -46,6 +51,16 @@ export default tseslint.config(
   {
     files: ['sim/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['**/*.{ts,js,mjs}'],
+    ignores: ['services/microsoft/**', 'sim/**'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: `Literal[value=/${microsoftHosts}/i]`, message: hostMessage },
+        { selector: `TemplateElement[value.raw=/${microsoftHosts}/i]`, message: hostMessage },
+      ],
+    },
   },
   {
     // Tests, benchmarks and install scripts are entry points of their own.
