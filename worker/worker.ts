@@ -6,12 +6,15 @@ import type { OperationHandler } from './handler.ts';
 import { handlers as defaultHandlers } from './handlers/index.ts';
 import { processJob, type JobDeps } from './process-job.ts';
 import { reapLostRuns } from './reaper.ts';
+import { startScheduler, type Clock, type SchedulerFaults } from './scheduler.ts';
 
 export interface WorkerOptions extends JobDeps {
   handlers?: Record<OperationType, OperationHandler>;
   /** Jobs fetched per poll per queue; pickup is by LISTEN/NOTIFY, polling is the backstop. */
   batchSize?: number;
   reaperIntervalMs?: number;
+  /** The backup scheduler (on by default; every worker runs one, safely). */
+  scheduler?: false | { intervalMs?: number; clock?: Clock; faults?: SchedulerFaults };
 }
 
 export interface RunningWorker {
@@ -39,11 +42,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     reap().catch((error: unknown) => options.logger.error({ err: error }, 'reaper failed'));
   }, options.reaperIntervalMs ?? 15_000);
   timer.unref();
+  const scheduler = options.scheduler === false ? undefined : startScheduler({ ...options, ...(options.scheduler ?? {}) });
   options.logger.info({ queues: operationTypes.length, batchSize }, 'worker started');
   return {
     reapNow: reap,
     stop: async () => {
       clearInterval(timer);
+      scheduler?.stop();
       for (const type of operationTypes) await options.boss.offWork(queueName(type));
     },
   };

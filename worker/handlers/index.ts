@@ -1,6 +1,7 @@
 import type { OperationType } from '../../services/operations/registry.ts';
 import type { OperationHandler } from '../handler.ts';
 import { notImplemented } from './not-implemented.ts';
+import { backupHandler } from './backup.ts';
 import { providerConnectionVerify } from './provider-connection-verify.ts';
 
 /** Exactly one handler per operation type (a test holds this). */
@@ -8,9 +9,9 @@ export const handlers: Record<OperationType, OperationHandler> = {
   'provider_connection.verify': providerConnectionVerify,
   'inventory.sync': notImplemented,
   'directory_groups.sync': notImplemented,
-  'backup_schedule.run_now': notImplemented,
-  'backup_schedule.retry': notImplemented,
-  'backup_schedule.scheduled': notImplemented,
+  'backup_schedule.run_now': backupHandler,
+  'backup_schedule.retry': backupHandler,
+  'backup_schedule.scheduled': backupHandler,
   'restore.preview': notImplemented,
   'restore.execute': notImplemented,
 };
