@@ -70,6 +70,17 @@ export function parseCommand(raw: string): ParseResult {
       if (args.length === 1 && (target === 'inventory' || target === 'groups')) return { ok: true, command: { verb: 'sync', target, ...t } };
       return { ok: false, problem: 'Use `sync inventory` or `sync groups`.', input };
     }
+    case 'backup': {
+      const action = (args[0] ?? '').toLowerCase();
+      if (action === 'run' && args.length >= 2) return { ok: true, command: { verb: 'backup_run', schedule: args.slice(1).join(' '), ...t } };
+      if (action === 'retry') {
+        const [, runRef, ...extra] = args;
+        const runId = (runRef ?? '').toLowerCase();
+        if (extra.length === 0 && runIdSchema.safeParse(runId).success) return { ok: true, command: { verb: 'backup_retry', runId, ...t } };
+        return { ok: false, problem: '`backup retry` needs the id of a failed backup run, e.g. `backup retry 3f2a9c1b`.', input };
+      }
+      return { ok: false, problem: 'Use `backup run <schedule>` or `backup retry <run>`.', input };
+    }
     default: return { ok: false, problem: `Unknown command "${verbWord}".`, input };
   }
 }

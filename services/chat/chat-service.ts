@@ -16,6 +16,7 @@ import { resolveChatContext, type ChatCaller, type ChatContext, type ChatPlace }
 import { commandHelp, type Command } from './command.ts';
 import type { ChatReply } from './replies.ts';
 import { channelNotes } from './help-notes.ts';
+import { resolveSchedule } from '../backups/schedules.ts';
 
 export interface ChatServiceDeps {
   db: Db;
@@ -53,9 +54,12 @@ export function createChatService(deps: ChatServiceDeps) {
   const { db } = deps;
 
   async function runReply(context: ChatContext, run: OperationRun, flags?: { deduplicated?: boolean; redelivered?: boolean }): Promise<ChatReply> {
-    const messages = await db.runMessage.findMany({ where: { runId: run.id }, select: { platform: true, channelId: true, messageId: true } });
+    const [messages, view] = await Promise.all([
+      db.runMessage.findMany({ where: { runId: run.id }, select: { platform: true, channelId: true, messageId: true } }),
+      buildRunView(db, run, context.tenant, context.member.role),
+    ]);
     return {
-      kind: 'run', run: await buildRunView(db, run, context.tenant, context.member.role),
+      kind: 'run', run: view,
       deduplicated: flags?.deduplicated ?? false, redelivered: flags?.redelivered ?? false, messages,
     };
   }
@@ -93,6 +97,14 @@ export function createChatService(deps: ChatServiceDeps) {
         return { kind: 'whoami', tenant, member: { id: m.id, role: m.role, platform: m.platform, userId: m.platformUserId, teamId: m.teamId, displayName: m.displayName } };
       }
       case 'help': return help();
+      case 'backup_run': {
+        const schedule = await resolveSchedule(db, tenant.id, command.schedule);
+        return start(request, context, 'backup_schedule.run_now', { scheduleId: schedule.id });
+      }
+      case 'backup_retry': {
+        const original = await findRun(db, command.runId, tenant.id);
+        return start(request, context, 'backup_schedule.retry', { runId: original.id });
+      }
     }
   }
 

@@ -7,7 +7,9 @@ export type Command =
   | { verb: 'cancel'; runId: string; tenant?: string }
   | { verb: 'status'; tenant?: string }
   | { verb: 'whoami'; tenant?: string }
-  | { verb: 'help'; tenant?: string };
+  | { verb: 'help'; tenant?: string }
+  | { verb: 'backup_run'; schedule: string; tenant?: string }
+  | { verb: 'backup_retry'; runId: string; tenant?: string };
 
 export interface CommandHelp {
   usage: string;
@@ -23,6 +25,8 @@ export const commandHelp: CommandHelp[] = [
   { usage: 'run <id>', description: 'Show one run (its report when finished)' },
   { usage: 'cancel <run>', description: 'Cancel a queued or running run' },
   { usage: 'status', description: 'Tenant, connection and active runs at a glance' },
+  { usage: 'backup run <schedule>', description: 'Back up a schedule\'s policy families now' },
+  { usage: 'backup retry <run>', description: 'Retry a failed or partially succeeded backup run' },
   { usage: 'whoami', description: 'Your member id, role and tenant' },
   { usage: 'help', description: 'This list' },
 ];
