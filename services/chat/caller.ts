@@ -49,8 +49,11 @@ function setupDetail(caller: ChatCaller, place: ChatPlace) {
  * bound to another tenant is refused.
  */
 export async function resolveChatContext(db: Db, caller: ChatCaller, place: ChatPlace, tenantFlag?: string): Promise<ChatContext> {
-  const memberships = await membershipsOf(db, caller.platform, caller.userId, caller.teamId);
-  const binding = place.personal ? null : await findBinding(db, caller.platform, place.channelId, caller.teamId);
+  // Independent reads: in parallel, as every chat request waits on them before its ack.
+  const [memberships, binding] = await Promise.all([
+    membershipsOf(db, caller.platform, caller.userId, caller.teamId),
+    place.personal ? null : findBinding(db, caller.platform, place.channelId, caller.teamId),
+  ]);
   const detail = setupDetail(caller, place);
   let tenant: Tenant | undefined;
   if (binding) {

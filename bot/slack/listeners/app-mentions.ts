@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { parseCommand } from '../../commands.ts';
 import { otherWorkspaceMessage, replyMessage } from '../../../cards/slack/reply-blocks.ts';
 import { appMentionSchema, fromAppMention } from '../payloads.ts';
-import { startsRun, type ListenerDeps } from './listener-deps.ts';
+import { isReadOnly, isStartReply, type ListenerDeps } from './listener-deps.ts';
 
 /**
  * `@Operate Hub <command>` in a channel. Bolt acks events before listeners run. A
@@ -25,14 +25,14 @@ export function registerAppMentions(app: App, deps: ListenerDeps): void {
     }
     const result = parseCommand(parsed.data.event.text);
     const retry = (context.retryNum ?? 0) > 0;
-    if (retry && !(result.ok && startsRun(result.command))) return;
+    if (retry && (!result.ok || isReadOnly(result.command))) return;
     if (!result.ok) {
       await replies.ephemeral(place, replyMessage(chat.help(result.problem)));
       return;
     }
     const reply = await chat.handleCommand(request, result.command);
     logger.info({ kind: 'app_mention', verb: result.command.verb, retry, outcome: reply.kind, ...(reply.kind === 'run' ? { runId: reply.run.id, redelivered: reply.redelivered } : {}) }, 'slack mention');
-    if (reply.kind === 'run' && startsRun(result.command)) await replies.deliverStart(reply, place);
+    if (isStartReply(result.command, reply)) await replies.deliverStart(reply, place);
     else await replies.ephemeral(place, replyMessage(reply));
   });
 }

@@ -1,5 +1,6 @@
 import type { ChatService } from '../../../services/chat/chat-service.ts';
 import type { Command } from '../../../services/chat/command.ts';
+import type { ChatReply } from '../../../services/chat/replies.ts';
 import type { Logger } from '../../../services/logger.ts';
 import type { SlackMessage } from '../../../cards/slack/reply-blocks.ts';
 import type { SlackIdentity } from '../slack-api.ts';
@@ -14,9 +15,20 @@ export interface ListenerDeps {
   ackBudgetMs: number;
 }
 
-/** Commands that start a run: their reply is a channel message, not an ephemeral one. */
-export function startsRun(command: Command): boolean {
-  return command.verb === 'verify' || command.verb === 'sync';
+type RunReply = Extract<ChatReply, { kind: 'run' }>;
+
+/** Commands whose run reply shows an existing run to the member; any other run reply is a start. */
+const showsExistingRun = new Set<string>(['run', 'cancel']);
+/** Commands that change nothing: a redelivered one was answered already. */
+const readOnly = new Set<string>(['runs', 'run', 'status', 'whoami', 'help']);
+
+/** A start's reply becomes the run's channel message (or a pointer), not an ephemeral card. */
+export function isStartReply(command: Command, reply: ChatReply): reply is RunReply {
+  return reply.kind === 'run' && !showsExistingRun.has(command.verb);
+}
+
+export function isReadOnly(command: Command): boolean {
+  return readOnly.has(command.verb);
 }
 
 /** An ack / response_url body shown to the member only. */

@@ -5,7 +5,7 @@ import type { Command } from '../../../services/chat/command.ts';
 import { otherWorkspaceMessage, replyMessage, workingMessage } from '../../../cards/slack/reply-blocks.ts';
 import { fromSlashCommand, slashCommandSchema, type SlackPlace } from '../payloads.ts';
 import { isSlashCommand, slackSurface } from '../slack-surface.ts';
-import { ephemeralBody, startsRun, within, type ListenerDeps } from './listener-deps.ts';
+import { ephemeralBody, isStartReply, within, type ListenerDeps } from './listener-deps.ts';
 
 type Ack = (body?: RespondArguments) => Promise<void>;
 
@@ -18,7 +18,7 @@ export function registerSlashCommands(app: App, deps: ListenerDeps): void {
   const { chat, replies, logger } = deps;
 
   async function answer(ack: Ack, reply: ChatReply, command: Command, place: SlackPlace): Promise<void> {
-    if (reply.kind === 'run' && startsRun(command)) {
+    if (isStartReply(command, reply)) {
       if (reply.redelivered) return ack();
       if (reply.deduplicated) return ack(ephemeralBody(replies.pointer(reply, place)));
       await ack();
@@ -30,7 +30,7 @@ export function registerSlashCommands(app: App, deps: ListenerDeps): void {
 
   /** The service was slow: the ack already went out, the answer follows via response_url. */
   async function answerLate(reply: ChatReply, command: Command, place: SlackPlace): Promise<void> {
-    if (reply.kind === 'run' && startsRun(command)) {
+    if (isStartReply(command, reply)) {
       if (reply.redelivered) return;
       if (reply.deduplicated) await replies.respond(place, replies.pointer(reply, place));
       else await replies.postRun(reply.run.id, place);
