@@ -74,6 +74,8 @@ export function registerRunCommands(program: Command, run: Runner): void {
       const limit = Number.parseInt(o.limit, 10);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AppError('invalid_input', '--limit must be a number from 1 to 1000.');
       const rows = await app.db.auditEvent.findMany({ where: t ? { tenantId: t.id } : {}, orderBy: { createdAt: 'desc' }, take: limit });
-      printRows(rows.map((r) => ({ ...r, detail: JSON.stringify(r.detail) })), ['createdAt', 'actor', 'platform', 'action', 'outcome', 'targetId', 'detail'], Boolean(o.json));
+      // --json keeps detail an object; only the text table flattens it.
+      if (o.json) printJson(rows);
+      else printRows(rows.map((r) => ({ ...r, detail: JSON.stringify(r.detail) })), ['createdAt', 'actor', 'platform', 'action', 'outcome', 'targetId', 'detail'], false);
     }));
 }
