@@ -1,14 +1,23 @@
 import type { RunView } from '../../services/views/run-view.ts';
 import { blockLimits, clip, code, context, divider, escapeText, fields, fitBlocks, header, message, plain, section, slackDate, type Block, type SlackMessage } from './block-kit.ts';
 import { failureText, relatedText, runTitle, statusEmoji, summaryBlock } from './run-blocks.ts';
+import { verificationBlocks, verificationReport } from './verification-blocks.ts';
 
 /**
- * The full report of a run: every failure with its reason code and remediation, the
- * summary, Target and Related. The verification report's own schema (checks per
- * feature, services/microsoft) is not in this tree yet, so a verify run's `result` is
- * not interpreted here: its summary and failures carry what the worker recorded.
+ * The full report of a run: Target and Related, and either the verification report
+ * (checks, reason codes, remediation, readiness per feature) or, for other runs and
+ * results that are not one, the summary and every failure with its remediation.
  */
+function genericBlocks(view: RunView): Block[] {
+  const summary = summaryBlock(view);
+  return [
+    ...(summary ? [summary] : []),
+    ...(view.failures.length > 0 ? [divider(), ...view.failures.map((f) => section(failureText(f)))] : []),
+  ];
+}
+
 export function reportBlocks(view: RunView): Block[] {
+  const report = view.type === 'provider_connection.verify' ? verificationReport(view.result) : null;
   const blocking = view.failures.filter((f) => f.blocking).length;
   const verdict = view.active
     ? 'The run has not finished yet; this report fills in when it does.'
@@ -25,8 +34,7 @@ export function reportBlocks(view: RunView): Block[] {
       ['Finished', slackDate(view.finishedAt)],
     ]),
     ...(relatedText(view) ? [context([relatedText(view) ?? ''])] : []),
-    ...(summaryBlock(view) ? [summaryBlock(view) as Block] : []),
-    ...(view.failures.length > 0 ? [divider(), ...view.failures.map((f) => section(failureText(f)))] : []),
+    ...(report ? verificationBlocks(report) : genericBlocks(view)),
     context([`Run id ${code(view.id)} · CLI: ${code(`operate-hub runs show ${view.shortId}`)}`]),
   ];
 }

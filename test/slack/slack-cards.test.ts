@@ -6,6 +6,7 @@ import { commandHelp } from '../../services/chat/command.ts';
 import { channelNotes } from '../../services/chat/help-notes.ts';
 import type { ChatReply } from '../../services/chat/replies.ts';
 import type { RunView } from '../../services/views/run-view.ts';
+import { report } from './verification-fixture.ts';
 
 const text = (max: number) => fc.string({ maxLength: max, unit: 'grapheme' });
 const id = fc.uuid();
@@ -99,5 +100,21 @@ describe('Block Kit cards', () => {
     const done = { ...base, type: 'provider_connection.verify', status: 'failed' as const, active: false, actions: { refresh: true, cancel: false, startVerification: false } };
     expect(ids(runMessage(done, 'channel').blocks)).toEqual(['opshub_refresh', 'opshub_open_report', 'opshub_start_verification']);
     expect(ids(runMessage(done, 'viewer').blocks)).toEqual(['opshub_refresh', 'opshub_open_report']);
+  });
+});
+
+describe('verification report', () => {
+  it('a verify run\'s report shows every check with its reason code and remediation, readiness per feature, within the limits', () => {
+    const view = { ...(fc.sample(runView, 1)[0] as RunView), type: 'provider_connection.verify', status: 'partially_succeeded' as const, active: false, result: report };
+    const blocks = reportMessage(view).blocks;
+    assertValidBlocks(blocks);
+    const json = JSON.stringify(blocks);
+    for (const expected of ['Client secret', 'Permissions', 'provider_permission_denied', 'Grant DeviceManagementConfiguration.ReadWrite.All', 'Degraded', 'restore', 'Contoso &lt;Ltd&gt;', 'Restore needs ReadWrite']) expect(json).toContain(expected);
+    assertValidBlocks((reportModal(view) as { blocks: Block[] }).blocks, blockLimits.modalBlocks);
+  });
+
+  it('a result that is not a verification report falls back to the summary and failures', () => {
+    const view = { ...(fc.sample(runView, 1)[0] as RunView), type: 'provider_connection.verify', result: { version: 99 }, failures: [{ reasonCode: 'provider_consent_missing', message: 'x', blocking: true, remediation: 'Grant consent.' }] };
+    expect(JSON.stringify(reportMessage(view).blocks)).toContain('provider_consent_missing');
   });
 });

@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../../services/reason-codes.ts';
 import type { OperationHandler } from '../../worker/handler.ts';
 import { waitFor } from '../helpers/fixtures.ts';
+import { report } from './verification-fixture.ts';
 import { newUserId, startSlackHarness, type SlackHarness } from './slack-harness.ts';
 
 // The verify handler stands in for the Microsoft one: it finishes with a report.
 const verifyHandler: OperationHandler = async () => ({
   status: 'partially_succeeded',
   summary: { outcome: 'degraded', checks: { pass: 5, fail: 1 } },
-  failures: [failure('provider_permission_denied', 'DeviceManagementConfiguration.Read.All is not granted.')],
-  result: { version: 1 },
+  failures: [failure('provider_permission_denied', 'DeviceManagementConfiguration.ReadWrite.All is not granted.')],
+  result: report,
 });
 
 let h: SlackHarness;
@@ -45,6 +46,11 @@ describe('/opshub commands', () => {
     expect(blocksText(posted.params.blocks)).toContain('Target');
     expect(await h.t.db.operationRun.count({ where: { tenantId: w.tenantId } })).toBe(1);
     expect(h.sim.callsTo('chat.postMessage').filter((c) => c.params.channel === w.channelId)).toHaveLength(1);
+    // Anyone in the channel, readonly included, opens the full report from that message.
+    await h.click(w.members.readonly, { verb: 'open_report', runId: run.id }, { messageTs: recorded.messageId });
+    const modal = await waitFor(async () => h.sim.callsTo('views.open').find((c) => blocksText(c.params.view).includes(run.id)), { what: 'report modal' });
+    expect(blocksText(modal.params.view)).toContain('Admin consent');
+    expect(blocksText(modal.params.view)).toContain('Grant DeviceManagementConfiguration.ReadWrite.All');
   });
 
   it('a readonly member\'s /opshub verify gets an ephemeral denial, an audit event and no run', async () => {
