@@ -1,3 +1,4 @@
+import { adminConsentUrl } from '../../services/microsoft/hosts.ts';
 import type { VerificationReport } from '../../services/microsoft/report.ts';
 
 /** A degraded verification: permissions fail (blocking), restore blocked, the rest ready. */
@@ -23,5 +24,5 @@ export const report: VerificationReport = {
   organization: { id: 'org', display_name: 'Contoso <Ltd>' },
   graph: { requests: 7, throttled: 0, unavailable: 0, retries: 0, token_retries: 0 },
   notes: ['Restore needs ReadWrite permissions.'],
-  admin_consent_url: 'https://login.microsoftonline.com/66666666-7777-8888-9999-000000000000/adminconsent?client_id=1111&redirect_uri=x',
+  admin_consent_url: adminConsentUrl('66666666-7777-8888-9999-000000000000', '11111111-2222-3333-4444-555555555555'),
 };
