@@ -147,5 +147,20 @@ describe('/opshub commands', () => {
     expect(blocksText(res.json)).toContain(run.id.slice(0, 8));
     expect(blocksText(res.json)).toContain('opshub_open_report');
   });
-});
 
+  it('a service slower than the ack budget gets "working on it" as the ack; the run message and a denial still follow', async () => {
+    const slow = await startSlackHarness({ tuning: { ackBudgetMs: 0 } });
+    try {
+      const w = await slow.world(['operator', 'readonly']);
+      const started = await slow.slash(w.members.operator, 'sync inventory');
+      expect(blocksText(started.json)).toContain('Working on it');
+      await waitFor(() => slow.t.db.runMessage.count({ where: { channelId: w.channelId } }).then((n) => n === 1), { what: 'run message' });
+      const denied = await slow.slash(w.members.readonly, 'sync inventory');
+      expect(blocksText(denied.json)).toContain('Working on it');
+      const late = await waitFor(async () => slow.sim.responses.find((r) => blocksText(r.body).includes('Not allowed')), { what: 'late denial' });
+      expect(late.body.response_type).toBe('ephemeral');
+    } finally {
+      await slow.close();
+    }
+  });
+});
