@@ -33,6 +33,8 @@ describe('/opshub commands', () => {
     expect(res.ms).toBeLessThan(3000);
     const run = await waitFor(() => h.t.db.operationRun.findFirst({ where: { tenantId: w.tenantId } }), { what: 'run' });
     expect(run.type).toBe('provider_connection.verify');
+    expect(run.context).toMatchObject({ trigger: { source: 'slack', platform_user: w.members.operator.userId } });
+    expect(await h.t.db.inboundDelivery.count({ where: { platform: 'slack', runId: run.id } })).toBe(1);
     const posted = await waitFor(async () => h.sim.callsTo('chat.postMessage').find((c) => c.params.channel === w.channelId), { what: 'post' });
     const recorded = await waitFor(() => h.t.db.runMessage.findFirst({ where: { runId: run.id, platform: 'slack' } }), { what: 'run message' });
     expect(recorded.channelId).toBe(w.channelId);
@@ -163,4 +165,20 @@ describe('/opshub commands', () => {
       await slow.close();
     }
   });
+
+  it('--tenant naming another tenant in a bound channel is refused, and run ids of another tenant are not found', async () => {
+    const w = await h.world(['operator']);
+    const elsewhere = await h.world(['operator']);
+    const slug = (await h.t.db.tenant.findUniqueOrThrow({ where: { id: elsewhere.tenantId } })).slug;
+    const mismatch = await h.slash(w.members.operator, `verify --tenant ${slug}`);
+    expect(blocksText(mismatch.json)).toContain('tenant_mismatch');
+    await h.slash(elsewhere.members.operator, 'verify');
+    const foreign = await waitFor(() => h.t.db.operationRun.findFirst({ where: { tenantId: elsewhere.tenantId } }), { what: 'foreign run' });
+    for (const text of [`run ${foreign.id.slice(0, 8)}`, `cancel ${foreign.id}`]) {
+      const res = await h.slash(w.members.operator, text);
+      expect(blocksText(res.json)).toContain('not_found');
+    }
+    expect(await h.t.db.operationRun.count({ where: { tenantId: w.tenantId } })).toBe(0);
+  });
 });
+
