@@ -5,6 +5,7 @@ import { entraRouter } from './entra.ts';
 import { graphGateway } from './graph/context.ts';
 import { directoryRouter } from './graph/directory.ts';
 import { intuneRouter } from './graph/intune.ts';
+import { intuneWritesRouter } from './graph/intune-writes.ts';
 import type { Scenario, ScenarioInput } from './scenario.ts';
 import { MicrosoftSimState } from './state.ts';
 import { createTokenIssuer } from './tokens.ts';
@@ -64,6 +65,7 @@ export async function startMicrosoftSimulator(options: { scenario: Scenario | Sc
   });
   app.use('/login', entraRouter(state, issuer));
   app.use('/graph/:version', graphGateway(state, issuer), directoryRouter(state), intuneRouter(state));
+  app.use('/graph/:version', graphGateway(state, issuer), intuneWritesRouter(state));
   app.use('/graph', (req, res) => sendGraphError(res, 400, 'BadRequest', `Resource not found for the segment '${req.path.split('/')[2] ?? ''}'.`));
   app.use((_req, res) => res.status(404).json({ error: 'not simulated' }));
 
