@@ -1,10 +1,19 @@
 import type { Command } from 'commander';
-import { createHttpApp, listen } from '../../bot/http-server.ts';
-import { startWorker, type RunningWorker } from '../../worker/worker.ts';
-import { wireChat } from '../chat-wiring.ts';
-import { queueDepths } from '../../services/runs/queue-depth.ts';
+import type { RunningWorker } from '../../worker/worker.ts';
 import { openApp, type AppContext } from '../context.ts';
 import { reportError } from '../output.ts';
+
+/**
+ * The server stack (Teams and Slack SDKs, express, the worker and its handlers) is loaded
+ * only by serve and worker: importing it costs every other CLI command about half its
+ * start-up time.
+ */
+async function loadServerStack() {
+  const [http, worker, chat, depth] = await Promise.all([
+    import('../../bot/http-server.ts'), import('../../worker/worker.ts'), import('../chat-wiring.ts'), import('../../services/runs/queue-depth.ts'),
+  ]);
+  return { ...http, ...worker, ...chat, ...depth };
+}
 
 /** Runs until SIGTERM/SIGINT, then stops gracefully: HTTP first, then the worker, then the pools. */
 async function runUntilSignal(app: AppContext, stop: () => Promise<void>): Promise<void> {
@@ -20,6 +29,7 @@ async function runUntilSignal(app: AppContext, stop: () => Promise<void>): Promi
 }
 
 export async function serve(env: Record<string, string | undefined>, options: { worker: boolean; port?: number }): Promise<void> {
+  const { createHttpApp, listen, startWorker, wireChat, queueDepths } = await loadServerStack();
   const app = await openApp({ env });
   try {
     const boss = await app.boss();
@@ -57,6 +67,7 @@ export async function serve(env: Record<string, string | undefined>, options: { 
 }
 
 export async function work(env: Record<string, string | undefined>): Promise<void> {
+  const { startWorker, wireChat } = await loadServerStack();
   const app = await openApp({ env });
   try {
     const chat = await wireChat(app);
