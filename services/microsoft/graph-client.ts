@@ -19,13 +19,18 @@ export interface GraphCallOptions {
   body?: unknown;
 }
 
+export interface GraphPageOptions extends GraphCallOptions {
+  /** Resume from a nextLink or deltaLink an earlier iteration returned (e.g. groups delta). */
+  startAt?: string;
+}
+
 export interface GraphPage<T> { items: T[]; nextLink?: string; deltaLink?: string }
 
 /** The one way to call Microsoft Graph: by contract key, validated by the contract's schema. */
 export interface GraphClient {
   call<K extends ContractKey>(key: K, params: ContractParams<K>, options?: GraphCallOptions): Promise<ContractResponse<K>>;
   /** One page at a time (memory bounded by the page size), following @odata.nextLink. */
-  pages<K extends PagedContractKey>(key: K, params: ContractParams<K>, options?: GraphCallOptions): AsyncIterable<GraphPage<ContractItem<K>>>;
+  pages<K extends PagedContractKey>(key: K, params: ContractParams<K>, options?: GraphPageOptions): AsyncIterable<GraphPage<ContractItem<K>>>;
   readonly stats: Readonly<GraphStats>;
 }
 
@@ -107,8 +112,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return validate(key, await request(key, contractUrl(key, params as Record<string, string>, callOptions?.query), callOptions));
   };
 
-  async function* pages<K extends PagedContractKey>(key: K, params: ContractParams<K>, callOptions?: GraphCallOptions): AsyncIterable<GraphPage<ContractItem<K>>> {
-    let url: string | undefined = contractUrl(key, params as Record<string, string>, callOptions?.query);
+  async function* pages<K extends PagedContractKey>(key: K, params: ContractParams<K>, callOptions?: GraphPageOptions): AsyncIterable<GraphPage<ContractItem<K>>> {
+    let url: string | undefined = callOptions?.startAt ?? contractUrl(key, params as Record<string, string>, callOptions?.query);
     while (url) {
       options.signal?.throwIfAborted();
       const page = validate(key, await request(key, url)) as { value: ContractItem<K>[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };

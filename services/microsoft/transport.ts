@@ -65,7 +65,7 @@ export function createTransport(options: { simulatorUrl?: string | undefined; ti
     }
     return simulator === undefined ? parsed.toString() : `${simulator}${prefix}${parsed.pathname}${parsed.search}`;
   };
-  const send = (url: string, init?: RequestInit): Promise<Response> => {
+  const send = async (url: string, init?: RequestInit): Promise<Response> => {
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     return fetch(resolve(url), { ...init, signal, redirect: 'manual' });

@@ -96,7 +96,9 @@ function permissionsCheck(list: CheckList, features: FeatureReadiness[], cross: 
   const data = { granted: [...input.granted].sort(), missing, cross_check: cross.status, ...(cross.status === 'differs' ? { assigned: cross.assigned } : {}), denied_contracts: probes.denials.map((d) => d.contract) };
   if (blocked.length > 0) {
     const summary = blocked.map((f) => f.detail).join('; ');
-    list.add('permissions', 'fail', 'provider_permission_denied', `Missing ${missing.join(', ') || 'permissions Graph requires'}: ${summary}.`, {
+    const pending = cross.status === 'differs' ? cross.assigned.filter((p) => !input.granted.has(p)) : [];
+    const note = pending.length > 0 ? ` Entra already lists ${pending.join(', ')} in the app's assignments but not in its token yet: verify again in a few minutes.` : '';
+    list.add('permissions', 'fail', 'provider_permission_denied', `Missing ${missing.join(', ') || 'permissions Graph requires'}: ${summary}.${note}`, {
       remediation: `Grant ${missing.join(', ') || 'the permissions named above'} (Microsoft Graph application permissions) to app ${input.clientId}, then grant admin consent: ${input.consentUrl}`,
       data,
     });

@@ -21,6 +21,8 @@ export const appSchema = z.object({
   consent: z.enum(['granted', 'none', 'no_service_principal']).default('granted'),
   /** Application permissions with admin consent (the service principal's appRoleAssignments). */
   roles: z.array(z.enum(simPermissions)).default([]),
+  /** Granted (listed in appRoleAssignments) but not yet in issued tokens: Entra's replication delay. */
+  pendingRoles: z.array(z.enum(simPermissions)).default([]),
   /** A Conditional Access policy blocks the app (AADSTS53003). */
   blockedByPolicy: z.boolean().default(false),
 });

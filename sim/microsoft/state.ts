@@ -14,6 +14,8 @@ export interface SimApp {
   consent: 'granted' | 'none' | 'no_service_principal';
   /** Granted application permissions = appRoleAssignments = the token's roles (one truth). */
   roles: Set<string>;
+  /** Listed in appRoleAssignments, not yet in tokens (see propagateRoles). */
+  pendingRoles: Set<string>;
   blockedByPolicy: boolean;
   /** The app's service principal object id in this tenant. */
   spId: string;
@@ -62,7 +64,7 @@ export class MicrosoftSimState {
       };
       this.tenants.set(tenant.id, tenant);
       for (const a of t.apps) {
-        tenant.apps.set(a.clientId.toLowerCase(), { ...a, clientId: a.clientId.toLowerCase(), secrets: a.secrets.map((s) => ({ ...s })), roles: new Set(a.roles), spId: stableGuid('sp', t.id, a.clientId) });
+        tenant.apps.set(a.clientId.toLowerCase(), { ...a, clientId: a.clientId.toLowerCase(), secrets: a.secrets.map((s) => ({ ...s })), roles: new Set(a.roles), pendingRoles: new Set(a.pendingRoles), spId: stableGuid('sp', t.id, a.clientId) });
       }
       this.addGroups(tenant.id, t.groups);
       for (const [family, items] of Object.entries(t.intune)) this.addIntuneItems(tenant.id, family as SimFamilyName, items as SimItem[]);
@@ -90,6 +92,13 @@ export class MicrosoftSimState {
 
   grantRoles(tenantRef: string, clientId: string, ...roles: SimPermission[]): void {
     for (const role of roles) this.app(tenantRef, clientId).roles.add(role);
+  }
+
+  /** Pending roles reach tokens (the replication delay is over). */
+  propagateRoles(tenantRef: string, clientId: string): void {
+    const app = this.app(tenantRef, clientId);
+    for (const role of app.pendingRoles) app.roles.add(role);
+    app.pendingRoles.clear();
   }
 
   revokeRoles(tenantRef: string, clientId: string, ...roles: SimPermission[]): void {

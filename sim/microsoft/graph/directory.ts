@@ -26,7 +26,7 @@ export function directoryRouter(state: MicrosoftSimState): Router {
     const { tenant } = caller(res);
     const app = [...tenant.apps.values()].find((a) => a.spId === req.params.id && a.consent !== 'no_service_principal');
     if (!app) return sendGraphError(res, 404, 'Request_ResourceNotFound', `Resource '${req.params.id}' does not exist or one of its queried reference-property objects are not present.`);
-    const roles = app.consent === 'granted' ? [...app.roles].sort() : [];
+    const roles = app.consent === 'granted' ? [...new Set([...app.roles, ...app.pendingRoles])].sort() : [];
     sendPage(req, res, roles.map((role) => ({
       id: stableGuid('assignment', app.spId, role), appRoleId: appRoleId(role), principalId: app.spId, principalType: 'ServicePrincipal',
       principalDisplayName: app.displayName, resourceId: tenant.graphSpId, resourceDisplayName: 'Microsoft Graph', createdDateTime: '2026-01-01T00:00:00Z',
