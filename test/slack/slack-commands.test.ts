@@ -100,6 +100,9 @@ describe('/opshub commands', () => {
     const text = blocksText(res.json);
     expect(text).toContain('Unknown command \\"frobnicate\\"');
     expect(text).toContain('/opshub sync inventory');
+    const bare = await h.slash(w.members.operator, '');
+    expect(blocksText(bare.json)).toContain('Operate Hub commands');
+    expect(blocksText(bare.json)).not.toContain(':warning:');
   });
 
   it('/verify is a shortcut for /opshub verify; arguments it does not take are named', async () => {

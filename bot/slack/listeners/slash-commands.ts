@@ -52,7 +52,9 @@ export function registerSlashCommands(app: App, deps: ListenerDeps): void {
       return;
     }
     const name = parsed.data.command.toLowerCase();
-    const result = isSlashCommand(name) ? parseCommand(`${slackSurface.commands[name].prefix}${parsed.data.text}`) : null;
+    // A bare `/opshub` asks what it can do: help, without a warning.
+    const text = isSlashCommand(name) ? `${slackSurface.commands[name].prefix}${parsed.data.text}`.trim() || 'help' : '';
+    const result = isSlashCommand(name) ? parseCommand(text) : null;
     if (!result?.ok) {
       logger.info({ kind: 'slash_command', outcome: 'help' }, 'slack command not understood');
       await ack(ephemeralBody(replyMessage(chat.help(result ? result.problem : `Unknown slash command ${parsed.data.command}.`))));
