@@ -22,8 +22,11 @@ export interface FreshToken extends AppToken {
 }
 
 export interface ConnectionTokens {
-  /** For syncs, backups and restores: one MSAL client (and token cache) per connection and secret. */
-  graphToken(connection: ConnectionCredentialRef, keyring: SecretKeyring): Promise<AppToken>;
+  /**
+   * For syncs, backups and restores: one MSAL client (and token cache) per connection and
+   * secret. forceRefresh skips the cache (after Graph rejected the cached token).
+   */
+  graphToken(connection: ConnectionCredentialRef, keyring: SecretKeyring, options?: { forceRefresh?: boolean }): Promise<AppToken>;
   /** For verification: a new client every time, so the roles are Entra's current ones. */
   freshGraphToken(connection: ConnectionCredentialRef, keyring: SecretKeyring, options: { retry: RetryPolicy; signal?: AbortSignal }): Promise<FreshToken>;
 }
@@ -43,13 +46,13 @@ export function createConnectionTokens(transport: MicrosoftTransport): Connectio
   };
 
   return {
-    graphToken: async (connection, keyring) => {
+    graphToken: async (connection, keyring, options) => {
       let entry = cache.get(connection.id);
       if (!entry || entry.ciphertext !== connection.secretCiphertext) {
         entry = { ciphertext: connection.secretCiphertext ?? '', client: openClient(connection, keyring) };
         cache.set(connection.id, entry);
       }
-      return entry.client.acquireToken(GRAPH_SCOPE);
+      return entry.client.acquireToken(GRAPH_SCOPE, { skipCache: options?.forceRefresh ?? false });
     },
     freshGraphToken: async (connection, keyring, { retry, signal }) => {
       for (let attempt = 0; ; attempt += 1) {

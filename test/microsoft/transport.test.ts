@@ -7,7 +7,9 @@ import { createMsalClient } from '../../services/microsoft/msal-factory.ts';
 import { createGraphClient } from '../../services/microsoft/graph-client.ts';
 import { authorityFor, BOT_FRAMEWORK_SCOPE, BOT_FRAMEWORK_TENANT, GRAPH_ORIGIN, GRAPH_SCOPE, LOGIN_ORIGIN } from '../../services/microsoft/hosts.ts';
 import { loadScenario, startMicrosoftSimulator } from '../../sim/microsoft/server.ts';
-import { healthyFixture, type Fixture } from './bed.ts';
+import { sealSecret } from '../../services/secrets.ts';
+import { createMicrosoftServices } from '../../services/microsoft/services.ts';
+import { healthyFixture, newKeyring, type Fixture } from './bed.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -139,5 +141,27 @@ describe('the MSAL factory for Bot Connector credentials', () => {
     expect(decodeJwt(token.accessToken)).toMatchObject({ aud: 'https://api.botframework.com', tid: 'd6d49420-f39b-4df7-a1dc-d59a935871db', appid: '6f0e2a71-3c1b-4d8e-9f20-7a1b2c3d4e10' });
     expect(decodeJwt(token.accessToken).roles).toBeUndefined();
     expect(sim.requestLog.map((r) => r.path)).toEqual(['/login/botframework.com/oauth2/v2.0/token']);
+  });
+});
+
+describe('the per-connection Graph client (syncs, backups, restores)', () => {
+  it('reuses the cached token across calls and fetches a new one only after Graph rejects it', async () => {
+    const fixture = healthyFixture();
+    const sim = await startMicrosoftSimulator({ scenario: fixture.scenario });
+    onTestFinished(() => sim.close());
+    const keyring = newKeyring();
+    const sealed = sealSecret(keyring, fixture.secret);
+    const connection = { id: randomUUID(), entraTenantId: fixture.tenantId, clientId: fixture.clientId, secretCiphertext: sealed.ciphertext, secretKeyId: sealed.keyId };
+    const microsoft = createMicrosoftServices({ MICROSOFT_SIMULATOR_URL: sim.url, MICROSOFT_MAX_RETRIES: 0, MICROSOFT_MAX_RETRY_DELAY_SECONDS: 1, MICROSOFT_REQUEST_TIMEOUT_SECONDS: 5 });
+    const tokenRequests = () => sim.requestLog.filter((r) => r.path.endsWith('/oauth2/v2.0/token')).length;
+
+    await microsoft.graphForConnection(connection, keyring).call('organization.get', {});
+    await microsoft.graphForConnection(connection, keyring).call('groups.list', {});
+    expect(tokenRequests()).toBe(1);
+
+    sim.state.revokeIssuedTokens();
+    await microsoft.graphForConnection(connection, keyring).call('organization.get', {});
+    expect(tokenRequests()).toBe(2);
+    expect(sim.requestLog.filter((r) => r.path === '/graph/v1.0/organization').map((r) => r.status)).toEqual([200, 401, 200]);
   });
 });
