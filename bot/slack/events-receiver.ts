@@ -87,6 +87,10 @@ export class SlackEventsReceiver implements Receiver {
   mount(app: Express): void {
     app.post(
       slackEventsPath,
+      (_req: Request, res: Response, next: NextFunction) => {
+        res.locals.receivedAt = performance.now();
+        next();
+      },
       express.raw({ type: () => true, limit: this.options.bodyLimitBytes }),
       (req: Request, res: Response) => this.handle(req, res),
       (error: unknown, _req: Request, res: Response, _next: NextFunction) => this.refuse(res, 400, 'unreadable body', error),
@@ -155,7 +159,8 @@ export class SlackEventsReceiver implements Receiver {
         ack: ack.bind(),
         retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
         retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(req),
-        customProperties: {},
+        // Listeners budget their ack from the request's arrival, not from their own start.
+        customProperties: { receivedAt: typeof res.locals.receivedAt === 'number' ? res.locals.receivedAt : performance.now() },
       });
     } catch (error) {
       this.options.logger.error({ err: safeError(error) }, 'slack event processing failed');

@@ -13,7 +13,7 @@ import { createSlackReplies } from './slack-replies.ts';
 export interface SlackTuning {
   /** chat.update pace per channel (default 1000 ms). */
   notifierIntervalMs?: number;
-  /** Slash commands ack "working on it" when the service takes longer (default 2000 ms). */
+  /** Slash commands ack "working on it" when the service has not answered this long after the request arrived (default 2000 ms; Slack allows 3 s end to end). */
   ackBudgetMs?: number;
 }
 

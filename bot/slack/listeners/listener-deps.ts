@@ -11,7 +11,7 @@ export interface ListenerDeps {
   identity: SlackIdentity;
   replies: SlackReplies;
   logger: Logger;
-  /** How long a slash command waits for the service before acking "working on it" (Slack allows 3 s). */
+  /** How long after its arrival a slash command may wait for the service before acking "working on it" (Slack allows 3 s). */
   ackBudgetMs: number;
 }
 

@@ -39,7 +39,7 @@ export function registerSlashCommands(app: App, deps: ListenerDeps): void {
     await replies.respond(place, replyMessage(reply));
   }
 
-  app.command(/^\/.+/, async ({ command: body, ack }) => {
+  app.command(/^\/.+/, async ({ command: body, ack, context }) => {
     const parsed = slashCommandSchema.safeParse(body);
     if (!parsed.success) {
       await ack(ephemeralBody(replyMessage(chat.help('That slash command could not be read.'))));
@@ -61,7 +61,8 @@ export function registerSlashCommands(app: App, deps: ListenerDeps): void {
       return;
     }
     const pending = chat.handleCommand(request, result.command);
-    const reply = await within(pending, deps.ackBudgetMs);
+    const waited = typeof context.receivedAt === 'number' ? performance.now() - context.receivedAt : 0;
+    const reply = await within(pending, Math.max(0, deps.ackBudgetMs - waited));
     if (reply === undefined) {
       await ack(ephemeralBody(workingMessage));
       await answerLate(await pending, result.command, place);
