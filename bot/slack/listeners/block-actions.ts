@@ -30,9 +30,6 @@ export function registerBlockActions(app: App, deps: ListenerDeps): void {
       case 'open_report':
         await replies.openReport(place, reply.run);
         return;
-      case 'start_verification':
-        await replies.deliverStart(reply, place);
-        return;
       case 'refresh':
       case 'cancel_run': {
         // An ephemeral card is the clicker's own view; a channel message stays least-privileged.
@@ -47,6 +44,9 @@ export function registerBlockActions(app: App, deps: ListenerDeps): void {
       case 'show_runs':
         await replies.ephemeral(place, replyMessage(reply));
         return;
+      // Every other verb starts a run (start_verification, and verbs added later).
+      default:
+        await replies.deliverStart(reply, place);
     }
   }
 
