@@ -32,6 +32,7 @@ interface Result { code: number | null; stdout: string; stderr: string }
 function cli(args: string[], env: Record<string, string>, stdin = ''): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['cli/bin.mjs', ...args], { cwd: projectDir, env: { LOG_LEVEL: 'silent', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    onTestFinished(() => void (child.exitCode === null && child.kill('SIGKILL')));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
