@@ -50,12 +50,19 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
     waiters.forEach((resolve) => resolve());
   }
 
-  function schedule(channelId: string, queue: ChannelQueue): void {
-    if (closed || queue.busy || queue.timer || queue.pending.size === 0) return;
+  /** After `delay`: the channel's next update, or, with nothing pending, forgetting the channel. */
+  function arm(channelId: string, queue: ChannelQueue, delay: number): void {
     queue.timer = setTimeout(() => {
       queue.timer = undefined;
-      void send(channelId, queue);
-    }, Math.max(0, queue.nextAt - Date.now()));
+      if (queue.pending.size > 0) void send(channelId, queue);
+      else channels.delete(channelId);
+    }, delay);
+    queue.timer.unref();
+  }
+
+  function schedule(channelId: string, queue: ChannelQueue): void {
+    if (closed || queue.busy || queue.timer || queue.pending.size === 0) return;
+    arm(channelId, queue, Math.max(0, queue.nextAt - Date.now()));
   }
 
   async function send(channelId: string, queue: ChannelQueue): Promise<void> {
@@ -82,7 +89,8 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
     } finally {
       queue.busy = false;
       queue.nextAt = Date.now() + wait;
-      schedule(channelId, queue);
+      // Always armed after a send: it paces the next update and frees an idle channel.
+      if (!closed) arm(channelId, queue, wait);
       settle();
     }
   }
