@@ -6,25 +6,19 @@ import { createChatService, type ChatService } from '../../services/chat/chat-se
 import { parseConfig, type Config } from '../../services/config.ts';
 import type { RunNotifier } from '../../services/runs/notifier.ts';
 import { startTeamsSimulator, type TeamsSimulator } from '../../sim/teams/teams-simulator.ts';
+import { adaptiveCardOf, SIM_BOT_ID, simActionActivity, simMessageActivity, type SimPlace, type SimTeamsUser } from '../../sim/teams/activities.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { seedConnection, seedMember, seedTenant, silentLogger, startTestBoss } from '../helpers/fixtures.ts';
 import type { Role } from '../../services/auth/roles.ts';
 import { bindChannel } from '../../services/admin/bindings.ts';
 
-export const BOT_ID = '28:operate-hub-bot';
+export const BOT_ID = SIM_BOT_ID;
 
-export interface TeamsUser {
-  aadObjectId: string;
-  teamsId: string;
-  name: string;
+export interface TeamsUser extends SimTeamsUser {
   memberId: string;
 }
 
-export interface Place {
-  conversationId: string;
-  channelId?: string;
-  personal?: boolean;
-}
+export type Place = SimPlace;
 
 export interface PostResult {
   status: number;
@@ -107,41 +101,17 @@ export function strangerUser(): TeamsUser {
   return { aadObjectId: randomUUID(), teamsId: `29:${randomUUID()}`, name: 'stranger', memberId: '' };
 }
 
-function baseActivity(sim: TeamsSimulator, user: TeamsUser, place: Place) {
-  return {
-    id: `activity-${randomUUID()}`, channelId: 'msteams', serviceUrl: sim.url, timestamp: new Date().toISOString(),
-    from: { id: user.teamsId, name: user.name, aadObjectId: user.aadObjectId },
-    recipient: { id: BOT_ID, name: 'Operate Hub' },
-    conversation: { id: place.conversationId, conversationType: place.personal ? 'personal' : 'channel', tenantId: 'entra-tenant' },
-    channelData: place.channelId ? { channel: { id: place.channelId }, team: { id: 'team-1' } } : {},
-  };
-}
-
-/** A message as Teams delivers it: in channels the bot is @mentioned (`<at>` + a mention entity). */
+/** A message as Teams delivers it (in channels with the bot @mentioned). */
 export function messageActivity(sim: TeamsSimulator, user: TeamsUser, place: Place, text: string) {
-  const mention = '<at>Operate Hub</at>';
-  return {
-    ...baseActivity(sim, user, place), type: 'message',
-    text: place.personal ? text : `${mention} ${text}`,
-    entities: place.personal ? [] : [{ type: 'mention', text: mention, mentioned: { id: BOT_ID, name: 'Operate Hub' } }],
-  };
+  return simMessageActivity(sim.url, user, place, text);
 }
 
 /** An Action.Execute click (or auto-refresh) on a card. */
 export function actionActivity(sim: TeamsSimulator, user: TeamsUser, place: Place, verb: string, data: unknown, replyToId = 'msg-card') {
-  return {
-    ...baseActivity(sim, user, place), type: 'invoke', name: 'adaptiveCard/action', replyToId,
-    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-  };
+  return simActionActivity(sim.url, user, place, verb, data, replyToId);
 }
 
-/** The Adaptive Card of a recorded connector activity. */
-export function cardOf(activity: Record<string, unknown>): Record<string, unknown> {
-  const attachments = activity.attachments as { contentType: string; content: Record<string, unknown> }[] | undefined;
-  const card = attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
-  if (!card) throw new Error(`no adaptive card in ${JSON.stringify(activity).slice(0, 200)}`);
-  return card;
-}
+export const cardOf = adaptiveCardOf;
 
 /** Verbs of the card's Action.Execute buttons (top-level actions). */
 export function verbsOf(card: Record<string, unknown>): string[] {
