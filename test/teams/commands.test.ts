@@ -18,6 +18,8 @@ async function ask(user: TeamsUser, place: Place, text: string): Promise<string>
   expect(response.status).toBe(200);
   const posts = h.sim.connector.posts(place.conversationId);
   expect(posts.length).toBe(before + 1);
+  // No "typing" activity ahead of the answer (teams-ai ignores startTypingTimer: false unless fixed).
+  expect(posts.map((p) => p.activity.type)).not.toContain('typing');
   return JSON.stringify(cardOf(posts.at(-1)!.activity));
 }
 
@@ -139,5 +141,24 @@ describe('local mode request checks', () => {
     expect(response.status).toBe(400);
     expect(await response.text()).not.toContain('script');
     expect((await h.post({ type: 'message' })).status).toBe(400);
+  });
+
+});
+
+describe('teams-ai typing timer', () => {
+  it('a turn slower than a second posts no "typing" activity before its answer', async () => {
+    const { tenant, channel } = await seedTeamsTenant(h);
+    const user = await seedTeamsUser(h, tenant.id, 'operator');
+    // teams-ai starts its typing timer (1 s) even with startTypingTimer: false; hold a lock the
+    // verify needs for longer than that to make the turn slow.
+    const released = h.t.db.$transaction(async (tx) => {
+      await tx.$executeRaw`LOCK TABLE inbound_deliveries IN EXCLUSIVE MODE`;
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+    }, { timeout: 10_000 });
+    const response = await h.post(messageActivity(h.sim, user, channel, 'verify'));
+    await released;
+    expect(response.status).toBe(200);
+    expect(response.ms).toBeGreaterThan(1_000);
+    expect(h.sim.connector.attempts.filter((a) => a.conversationId === channel.conversationId).map((a) => a.activity.type)).toEqual(['message']);
   });
 });

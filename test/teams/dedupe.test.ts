@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardOf, messageActivity, seedTeamsTenant, seedTeamsUser, startTeamsHarness, type TeamsHarness } from './harness.ts';
+import { actionActivity, cardOf, invokeCard, messageActivity, seedTeamsTenant, seedTeamsUser, startTeamsHarness, verbsOf, type TeamsHarness } from './harness.ts';
 
 // No worker consumes here: a started run stays queued, so the active identity holds.
 let h: TeamsHarness;
@@ -52,5 +52,24 @@ describe('deduplication', () => {
     await Promise.all([h.post(activity), h.post(activity)]);
     expect(await h.t.db.operationRun.count({ where: { tenantId: tenant.id } })).toBe(1);
     expect(h.sim.connector.posts(channel.conversationId)).toHaveLength(1);
+  });
+
+  it('Start verification is offered on a finished verification only while no verification of that connection is active', async () => {
+    const { tenant, channel, connection } = await seedTeamsTenant(h);
+    const operator = await seedTeamsUser(h, tenant.id, 'operator');
+    await h.post(messageActivity(h.sim, operator, channel, 'verify'));
+    const first = await h.t.db.operationRun.findFirstOrThrow({ where: { tenantId: tenant.id } });
+    const refresh = async () => verbsOf(invokeCard((await h.post(actionActivity(h.sim, operator, channel, 'refresh', { runId: first.id }))).body));
+    expect(await refresh()).toEqual(['refresh', 'cancel_run', 'show_runs']);
+    await h.t.db.operationRun.update({ where: { id: first.id }, data: { status: 'succeeded', finishedAt: new Date() } });
+    expect(await refresh()).toEqual(['refresh', 'start_verification', 'show_runs']);
+
+    const start = await h.post(actionActivity(h.sim, operator, channel, 'start_verification', { connectionId: connection.id }));
+    expect(start.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: expect.stringMatching(/^Started connection verification/) });
+    expect(await h.t.db.operationRun.count({ where: { tenantId: tenant.id, status: 'queued' } })).toBe(1);
+    expect(await refresh()).toEqual(['refresh', 'show_runs']);
+    const again = await h.post(actionActivity(h.sim, operator, channel, 'start_verification', { connectionId: connection.id }));
+    expect(again.body).toMatchObject({ value: expect.stringContaining('already queued') });
+    expect(await h.t.db.operationRun.count({ where: { tenantId: tenant.id } })).toBe(2);
   });
 });
