@@ -15,6 +15,9 @@ const loopbackUrl = z.url().refine((v) => {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host.startsWith('127.');
 }, 'must be a loopback URL such as http://127.0.0.1:4010');
 
+/** Defaults of the limits that run-start prerequisites read (startRun falls back to them). */
+export const settingDefaults = { RESTORE_PLAN_MAX_AGE_MINUTES: 60, INVENTORY_MAX_AGE_MINUTES: 1440 } as const;
+
 export const configSchema = z
   .object({
     NODE_ENV: withDefault(z.enum(['development', 'production', 'test']), 'development'),
@@ -44,6 +47,10 @@ export const configSchema = z
     MICROSOFT_MAX_RETRY_DELAY_SECONDS: withDefault(z.coerce.number().int().min(1).max(180), '60'),
     /** Per-request timeout for Entra ID and Graph. */
     MICROSOFT_REQUEST_TIMEOUT_SECONDS: withDefault(z.coerce.number().int().min(1).max(300), '30'),
+    /** A restore plan older than this cannot be executed (plan_expired): preview again. */
+    RESTORE_PLAN_MAX_AGE_MINUTES: withDefault(z.coerce.number().int().min(1).max(10_080), String(settingDefaults.RESTORE_PLAN_MAX_AGE_MINUTES)),
+    /** A restore preview needs an inventory (and groups cache) synced within this many minutes (inventory_stale). */
+    INVENTORY_MAX_AGE_MINUTES: withDefault(z.coerce.number().int().min(1).max(43_200), String(settingDefaults.INVENTORY_MAX_AGE_MINUTES)),
     // Teams (Bot Framework). No app id = unauthenticated local mode (refused in production).
     MICROSOFT_APP_ID: optionalString,
     MICROSOFT_APP_PASSWORD: optionalString,

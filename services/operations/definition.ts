@@ -1,6 +1,10 @@
 import type { z } from 'zod/v4';
 import type { Db } from '../db/client.ts';
 import type { Role } from '../auth/roles.ts';
+import type { Config } from '../config.ts';
+
+/** The configured limits a prerequisite may enforce (startRun passes them; see settingDefaults). */
+export type OperationSettings = Pick<Config, 'RESTORE_PLAN_MAX_AGE_MINUTES'>;
 
 /** What a run targets, for the "Target" line of cards (seed: target_scope). */
 export interface TargetScope {
@@ -41,7 +45,7 @@ export interface OperationDefinition<I = unknown> {
   identity: (args: IdentityArgs<I>) => Record<string, string>;
   requiredRole: Role | 'system';
   /** Throws AppError (connection_missing, connection_blocked, not_found, ...). */
-  prerequisites: (db: Db, tenantId: string, input: I) => Promise<PrerequisiteContext>;
+  prerequisites: (db: Db, tenantId: string, input: I, settings: OperationSettings) => Promise<PrerequisiteContext>;
   /** pg-boss job expiry: a killed worker blocks the identity at most this long. */
   expireInSeconds: number;
   /** The handler's own time limit (operation_timeout), below the expiry. */

@@ -3,6 +3,7 @@ import { z } from 'zod/v4';
 import { AppError } from '../errors.ts';
 import { defineOperation } from './definition.ts';
 import { usableDefaultConnection } from './prerequisites.ts';
+import { assertRestoreReady, executablePlan } from '../restores/execute-checks.ts';
 
 export const restoreSelectionSchema = z.strictObject({
   families: z.array(z.string().min(1)).optional(),
@@ -22,6 +23,8 @@ export const restorePreview = defineOperation({
   prerequisites: async (db, tenantId, input) => {
     const set = await db.backupSet.findFirst({ where: { id: input.backupSetId, tenantId } });
     if (!set) throw new AppError('not_found', 'No such backup in this tenant.');
+    const unknown = (input.selection?.families ?? []).filter((f) => !set.families.includes(f));
+    if (unknown.length > 0) throw new AppError('invalid_input', `Backup ${set.id.slice(0, 8)} has no ${unknown.join(', ')}; it holds ${set.families.join(', ')}.`);
     return { backup_set_id: set.id, target_scope: { kind: 'backup_set', id: set.id, label: `Backup ${set.id.slice(0, 8)}` } };
   },
   expireInSeconds: 600,
@@ -29,16 +32,21 @@ export const restorePreview = defineOperation({
   retryLimit: 2,
 });
 
+/**
+ * Strict identity on the plan: a double click or two managers at once get one run, ever.
+ * Every refusal (plan_expired, connection_missing/blocked, restore_not_ready) happens here,
+ * before any row or job exists.
+ */
 export const restoreExecute = defineOperation({
   type: 'restore.execute',
   inputSchema: z.strictObject({ restoreRunId: z.uuid() }),
   identityScope: 'strict',
   identity: ({ input }) => ({ restore_run_id: input.restoreRunId }),
   requiredRole: 'manager',
-  prerequisites: async (db, tenantId, input) => {
-    const plan = await db.restoreRun.findFirst({ where: { id: input.restoreRunId, tenantId } });
-    if (!plan) throw new AppError('not_found', 'No such restore plan in this tenant.');
+  prerequisites: async (db, tenantId, input, settings) => {
+    const plan = await executablePlan(db, tenantId, input.restoreRunId, settings.RESTORE_PLAN_MAX_AGE_MINUTES);
     const connection = await usableDefaultConnection(db, tenantId);
+    await assertRestoreReady(db, connection);
     return {
       restore_run_id: plan.id,
       backup_set_id: plan.backupSetId,

@@ -11,11 +11,15 @@ import { isOperationType, operationDefinition, operationTypes, queueName, type O
 import { identityHash } from './identity.ts';
 import type { OperationRun, RunContext } from './run-types.ts';
 import type { Metrics } from '../metrics.ts';
+import { settingDefaults } from '../config.ts';
+import type { OperationSettings } from '../operations/definition.ts';
 
 export interface StartRunDeps {
   db: Db;
   boss: PgBoss;
   metrics?: Metrics;
+  /** Limits the prerequisites enforce (pass the parsed Config); absent = the config defaults. */
+  settings?: OperationSettings;
 }
 
 export interface StartRunRequest {
@@ -57,7 +61,8 @@ export async function startRun(deps: StartRunDeps, request: StartRunRequest): Pr
     deps.metrics?.runsDenied.inc({ type });
     throw error;
   });
-  const prerequisite = await definition.prerequisites(deps.db, request.tenantId, parsed.data).catch(async (error: unknown) => {
+  const settings = deps.settings ?? { RESTORE_PLAN_MAX_AGE_MINUTES: settingDefaults.RESTORE_PLAN_MAX_AGE_MINUTES };
+  const prerequisite = await definition.prerequisites(deps.db, request.tenantId, parsed.data, settings).catch(async (error: unknown) => {
     if (error instanceof AppError) {
       await recordAudit(deps.db, {
         tenantId: request.tenantId, actor: actorLabel(request.actor), platform: who.platform, platformUserId: who.platformUserId,
