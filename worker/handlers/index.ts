@@ -3,6 +3,8 @@ import type { OperationHandler } from '../handler.ts';
 import { notImplemented } from './not-implemented.ts';
 import { backupHandler } from './backup.ts';
 import { providerConnectionVerify } from './provider-connection-verify.ts';
+import { restorePreviewHandler } from './restore-preview.ts';
+import { restoreExecuteHandler } from './restore-execute.ts';
 
 /** Exactly one handler per operation type (a test holds this). */
 export const handlers: Record<OperationType, OperationHandler> = {
@@ -12,6 +14,6 @@ export const handlers: Record<OperationType, OperationHandler> = {
   'backup_schedule.run_now': backupHandler,
   'backup_schedule.retry': backupHandler,
   'backup_schedule.scheduled': backupHandler,
-  'restore.preview': notImplemented,
-  'restore.execute': notImplemented,
+  'restore.preview': restorePreviewHandler,
+  'restore.execute': restoreExecuteHandler,
 };

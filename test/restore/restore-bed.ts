@@ -1,0 +1,194 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { onTestFinished } from 'vitest';
+import type { PgBoss } from 'pg-boss';
+import { createTenant, type Tenant } from '../../services/admin/tenants.ts';
+import { addConnection, setConnectionSecret } from '../../services/admin/connections.ts';
+import type { TenantMember } from '../../services/admin/members.ts';
+import type { Config } from '../../services/config.ts';
+import type { BackupSet } from '../../services/db/generated/client.ts';
+import { createMicrosoftServices, type MicrosoftServices } from '../../services/microsoft/services.ts';
+import { silentNotifier } from '../../services/runs/notifier.ts';
+import { startRun, type StartRunResult } from '../../services/runs/start-run.ts';
+import type { OperationRun } from '../../services/runs/run-types.ts';
+import type { SecretKeyring } from '../../services/secrets.ts';
+import { platformTypeOf, priorityOf, restoreFamilies } from '../../services/restores/families.ts';
+import { startMicrosoftSimulator, type MicrosoftSimulator, type ScenarioInput, type SimPermission } from '../../sim/microsoft/server.ts';
+import type { SimItem } from '../../sim/microsoft/state.ts';
+import { readFamily } from '../../worker/intune/read-family.ts';
+import { startWorker } from '../../worker/worker.ts';
+import { handlers } from '../../worker/handlers/index.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { seedMember, silentLogger, testConfig, waitFor } from '../helpers/fixtures.ts';
+
+/** Every permission a healthy Operate Hub app holds (ReadWrite covers the reads). */
+export const restoreRoles: SimPermission[] = [
+  'Organization.Read.All', 'Application.Read.All', 'Group.Read.All', 'Policy.Read.All',
+  'DeviceManagementConfiguration.ReadWrite.All', 'DeviceManagementServiceConfig.ReadWrite.All',
+  'DeviceManagementApps.ReadWrite.All', 'DeviceManagementScripts.ReadWrite.All',
+];
+
+export const types = {
+  windows: '#microsoft.graph.windows10GeneralConfiguration',
+  ios: '#microsoft.graph.iosGeneralDeviceConfiguration',
+  compliance: '#microsoft.graph.windows10CompliancePolicy',
+  limit: '#microsoft.graph.deviceEnrollmentLimitConfiguration',
+  restrictions: '#microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration',
+  restriction: '#microsoft.graph.deviceEnrollmentPlatformRestrictionConfiguration',
+  whfb: '#microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration',
+  script: '#microsoft.graph.deviceManagementScript',
+} as const;
+
+export const groupTarget = (groupId: string) => ({ '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId });
+const allDevices = { '@odata.type': '#microsoft.graph.allDevicesAssignmentTarget' };
+
+/** A small, realistic tenant: two groups, the three restore families (defaults, split Android) and a script. */
+export function restoreScenario(roles: SimPermission[] = restoreRoles) {
+  const ids = { tenantId: randomUUID(), clientId: randomUUID(), secret: `s3cr3t-${randomBytes(8).toString('hex')}`, windowsGroup: randomUUID(), pilotGroup: randomUUID() };
+  const scenario: ScenarioInput = {
+    tenants: [{
+      id: ids.tenantId, displayName: 'Contoso',
+      apps: [{ clientId: ids.clientId, secrets: [{ value: ids.secret }], roles }],
+      groups: [{ id: ids.windowsGroup, displayName: 'All Windows devices' }, { id: ids.pilotGroup, displayName: 'Pilot ring' }],
+      intune: {
+        deviceConfigurations: [
+          { id: randomUUID(), '@odata.type': types.windows, displayName: 'Windows baseline', passwordRequired: true, lastModifiedDateTime: '2026-01-01T00:00:00Z', assignments: [{ id: 'a1', target: groupTarget(ids.windowsGroup) }, { id: 'a2', target: groupTarget(ids.pilotGroup) }] },
+          { id: randomUUID(), '@odata.type': types.ios, displayName: 'iOS baseline', passcodeRequired: true, lastModifiedDateTime: '2026-01-01T00:00:00Z', assignments: [] },
+        ],
+        deviceCompliancePolicies: [
+          { id: randomUUID(), '@odata.type': types.compliance, displayName: 'Windows compliance', bitLockerEnabled: true, lastModifiedDateTime: '2026-01-01T00:00:00Z', assignments: [{ id: 'c1', target: allDevices }] },
+        ],
+        deviceEnrollmentConfigurations: [
+          { id: `${randomUUID()}_DefaultLimit`, '@odata.type': types.limit, displayName: 'All users and all devices', priority: 0, limit: 15, assignments: [] },
+          { id: `${randomUUID()}_DefaultPlatformRestrictions`, '@odata.type': types.restrictions, displayName: 'All users and all devices', priority: 0, assignments: [] },
+          { id: randomUUID(), '@odata.type': types.limit, displayName: 'Corporate devices', priority: 1, limit: 5, assignments: [{ id: 'e1', target: groupTarget(ids.windowsGroup) }] },
+          { id: randomUUID(), '@odata.type': types.restriction, displayName: 'Android restrictions', platformType: 'android', priority: 2, assignments: [] },
+          { id: randomUUID(), '@odata.type': types.restriction, displayName: 'Android restrictions', platformType: 'androidForWork', priority: 3, assignments: [] },
+        ],
+        deviceManagementScripts: [{ id: randomUUID(), displayName: 'Set time zone', runAsAccount: 'system' }],
+      },
+    }],
+  };
+  return { ids, scenario };
+}
+
+export type Ids = ReturnType<typeof restoreScenario>['ids'];
+
+export interface RestoreBed {
+  sim: MicrosoftSimulator;
+  ids: Ids;
+  tenant: Tenant;
+  connectionId: string;
+  manager: TenantMember;
+  operator: TenantMember;
+  /** The simulated tenant's items of one family (mutate to change "Intune"). */
+  intune(family: 'deviceConfigurations' | 'deviceCompliancePolicies' | 'deviceEnrollmentConfigurations'): SimItem[];
+  verify(): Promise<OperationRun>;
+  backup(): Promise<BackupSet>;
+  syncInventory(): Promise<void>;
+  syncGroups(): Promise<void>;
+  preview(backupSetId: string, selection?: { families: string[] }): Promise<OperationRun>;
+  execute(restoreRunId: string, member?: TenantMember): Promise<StartRunResult>;
+  settle(runId: string): Promise<OperationRun>;
+  /** Graph writes the simulator received (POST / PATCH under /graph). */
+  writes(): { method: string; path: string; status: number }[];
+}
+
+export interface BedOptions {
+  roles?: SimPermission[];
+  config?: Partial<Config>;
+}
+
+/**
+ * A simulator, a tenant with a connection (secret stored) and two members, and a worker
+ * running the real handlers against the simulator. Everything stops when the test ends.
+ */
+export async function startRestoreBed(t: TestDatabase, boss: PgBoss, options: BedOptions = {}): Promise<RestoreBed> {
+  const { ids, scenario } = restoreScenario(options.roles);
+  const sim = await startMicrosoftSimulator({ scenario });
+  onTestFinished(() => sim.close());
+  const keyring: SecretKeyring = { current: randomBytes(32).toString('base64'), previous: [] };
+  const config: Config = { ...testConfig, MICROSOFT_MAX_RETRIES: 3, MICROSOFT_MAX_RETRY_DELAY_SECONDS: 5, MICROSOFT_REQUEST_TIMEOUT_SECONDS: 5, ...options.config, MICROSOFT_SIMULATOR_URL: sim.url };
+  const microsoft = createMicrosoftServices(config);
+  const tenant = await createTenant(t.db, { name: `Restore ${randomUUID().slice(0, 8)}`, entraTenantId: ids.tenantId });
+  const added = await addConnection(t.db, { tenantId: tenant.id, clientId: ids.clientId, entraTenantId: ids.tenantId });
+  await setConnectionSecret(t.db, keyring, await t.db.providerConnection.findUniqueOrThrow({ where: { id: added.id } }), ids.secret);
+  const worker = await startWorker({ db: t.db, boss, logger: silentLogger, config, keyring, microsoft, notifier: silentNotifier, handlers, reaperIntervalMs: 60_000, scheduler: false });
+  onTestFinished(() => worker.stop());
+  const [manager, operator] = [await seedMember(t.db, tenant.id, 'manager'), await seedMember(t.db, tenant.id, 'operator')];
+  const system = { kind: 'system', name: 'cli' } as const;
+  const settle = (runId: string) => waitFor(async () => {
+    const run = await t.db.operationRun.findUniqueOrThrow({ where: { id: runId } });
+    return run.status === 'queued' || run.status === 'running' ? null : run;
+  }, { timeoutMs: 30_000, what: `run ${runId}` });
+  const startAndSettle = async (type: string, input: unknown, memberId?: string) => {
+    const { run } = await startRun({ db: t.db, boss, settings: config }, {
+      tenantId: tenant.id, type, input, actor: memberId ? { kind: 'member', memberId } : system, source: memberId ? 'teams' : 'cli', deliveryId: randomUUID(),
+    });
+    return settle(run.id);
+  };
+  return {
+    sim, ids, tenant, connectionId: added.id, manager, operator, settle,
+    intune: (family) => sim.state.tenant(ids.tenantId).intune[family],
+    verify: () => startAndSettle('provider_connection.verify', {}),
+    backup: async () => {
+      const schedule = await t.db.backupSchedule.create({
+        data: { tenantId: tenant.id, name: `manual-${randomUUID().slice(0, 6)}`, cronExpression: '0 2 * * *', families: [...restoreFamilies, 'deviceManagementScripts'], enabled: false },
+      });
+      const run = await startAndSettle('backup_schedule.run_now', { scheduleId: schedule.id });
+      if (run.status !== 'succeeded') throw new Error(`backup run ${run.id} ended ${run.status}: ${JSON.stringify(run.failures)}`);
+      return t.db.backupSet.findFirstOrThrow({ where: { operationRunId: run.id } });
+    },
+    syncInventory: () => syncInventoryFromSimulator(t, tenant.id, microsoft, keyring, added.id),
+    syncGroups: () => syncGroupsFromSimulator(t, tenant.id, sim, ids.tenantId),
+    preview: (backupSetId, selection) => startAndSettle('restore.preview', { backupSetId, ...(selection ? { selection } : {}) }, operator.id),
+    execute: (restoreRunId, member = manager) => startRun({ db: t.db, boss, settings: config }, {
+      tenantId: tenant.id, type: 'restore.execute', input: { restoreRunId }, actor: { kind: 'member', memberId: member.id }, source: 'teams', deliveryId: randomUUID(),
+    }),
+    writes: () => sim.requestLog.filter((r) => r.path.startsWith('/graph/') && (r.method === 'POST' || r.method === 'PATCH')).map((r) => ({ method: r.method, path: r.path, status: r.status })),
+  };
+}
+
+/** A finished run row of a sync type, as the sync handlers leave it. */
+async function recordSync(t: TestDatabase, tenantId: string, type: 'inventory.sync' | 'directory_groups.sync'): Promise<string> {
+  const run = await t.db.operationRun.create({
+    data: { id: randomUUID(), tenantId, type, status: 'succeeded', identityScope: 'active', identityHash: randomUUID(), identityInputs: {}, startedAt: new Date(), finishedAt: new Date() },
+  });
+  return run.id;
+}
+
+/**
+ * The inventory of the three restore families read from the simulator with the product's
+ * own read code (worker/intune/read-family.ts) and stored as inventory_items, unseen rows
+ * marked removed, plus a succeeded inventory.sync run row. Stands in for the inventory.sync
+ * handler, which is not committed yet.
+ */
+async function syncInventoryFromSimulator(t: TestDatabase, tenantId: string, microsoft: MicrosoftServices, keyring: SecretKeyring, connectionId: string): Promise<void> {
+  const connection = await t.db.providerConnection.findUniqueOrThrow({ where: { id: connectionId } });
+  const graph = microsoft.graphClient({ getAccessToken: async () => (await microsoft.tokens.graphToken(connection, keyring)).accessToken });
+  const runId = await recordSync(t, tenantId, 'inventory.sync');
+  const seenAt = new Date();
+  for (const family of restoreFamilies) {
+    for await (const page of readFamily(graph, family, { fetchMissingAssignments: false })) {
+      for (const o of page) {
+        const data = {
+          odataType: o.odataType, displayName: o.displayName, platformType: platformTypeOf(family, o.payload), priority: priorityOf(o.payload),
+          payload: o.payload as object, payloadHash: o.payloadHash, assignments: o.assignments as object[], lastSeenAt: seenAt, lastSeenRunId: runId, removedAt: null,
+        };
+        await t.db.inventoryItem.upsert({ where: { tenantId_family_graphId: { tenantId, family, graphId: o.graphId } }, create: { tenantId, family, graphId: o.graphId, ...data }, update: data });
+      }
+    }
+  }
+  await t.db.inventoryItem.updateMany({ where: { tenantId, lastSeenAt: { lt: seenAt }, removedAt: null }, data: { removedAt: seenAt } });
+}
+
+/** The groups cache as a delta sync leaves it: current groups, and removed ones kept with their names. */
+async function syncGroupsFromSimulator(t: TestDatabase, tenantId: string, sim: MicrosoftSimulator, simTenantId: string): Promise<void> {
+  const groups = [...sim.state.tenant(simTenantId).groups.values()];
+  const seenAt = new Date();
+  for (const g of groups) {
+    const data = { displayName: g.displayName, securityEnabled: g.securityEnabled, groupTypes: g.groupTypes, lastSeenAt: seenAt, removedAt: null };
+    await t.db.directoryGroup.upsert({ where: { tenantId_groupId: { tenantId, groupId: g.id } }, create: { tenantId, groupId: g.id, ...data }, update: data });
+  }
+  await t.db.directoryGroup.updateMany({ where: { tenantId, groupId: { notIn: groups.map((g) => g.id) }, removedAt: null }, data: { removedAt: seenAt } });
+  await recordSync(t, tenantId, 'directory_groups.sync');
+}
