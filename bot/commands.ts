@@ -81,6 +81,12 @@ export function parseCommand(raw: string): ParseResult {
       }
       return { ok: false, problem: 'Use `backup run <schedule>` or `backup retry <run>`.', input };
     }
+    case 'restore': {
+      const [action, backup, ...extra] = args;
+      const backupId = (backup ?? '').toLowerCase();
+      if ((action ?? '').toLowerCase() === 'preview' && extra.length === 0 && runIdSchema.safeParse(backupId).success) return { ok: true, command: { verb: 'restore_preview', backup: backupId, ...t } };
+      return { ok: false, problem: 'Use `restore preview <backup>` with the backup\'s id (the 8 characters shown on its card).', input };
+    }
     default: return { ok: false, problem: `Unknown command "${verbWord}".`, input };
   }
 }

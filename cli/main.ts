@@ -6,6 +6,7 @@ import { registerRunCommands } from './commands/runs.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { registerSimCommands } from './commands/sim.ts';
+import { registerRestoreCommands } from './commands/restore.ts';
 import { registerBackupCommands } from './commands/backups.ts';
 
 // The only place the environment is read: everything below gets it as an argument.
@@ -24,6 +25,7 @@ registerConnectionCommands(program, run);
 registerRunCommands(program, run);
 registerKeyCommands(program, run);
 registerSimCommands(program);
+registerRestoreCommands(program, run);
 registerBackupCommands(program, run);
 
 await program.parseAsync(process.argv);

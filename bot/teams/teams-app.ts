@@ -104,9 +104,11 @@ export function createTeamsApp(deps: TeamsAppDeps): Application<TurnState> {
   });
 
   app.conversationUpdate('membersAdded', async (context) => {
+    // Greets once, when the bot itself is added (not when people join).
     const added = context.activity.membersAdded ?? [];
-    if (added.some((member) => member.id === context.activity.recipient.id)) {
-      await context.sendActivity(cardMessage(renderHelpCard(chat.help() as Extract<ChatReply, { kind: 'help' }>)));
+    const help = chat.help();
+    if (help.kind === 'help' && added.some((member) => member.id === context.activity.recipient.id)) {
+      await context.sendActivity(cardMessage(renderHelpCard(help)));
     }
   });
 

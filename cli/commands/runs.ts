@@ -38,7 +38,7 @@ export function registerRunCommands(program: Command, run: Runner): void {
     .action((o: { tenant: string; type: string; input?: string; json?: boolean }) => run(async (app) => {
       const input = parseInput(o.input);
       const t = await resolveTenant(app.db, o.tenant);
-      const result = await startRun({ db: app.db, boss: await app.boss(), metrics: app.metrics }, {
+      const result = await startRun({ db: app.db, boss: await app.boss(), metrics: app.metrics, settings: app.config }, {
         tenantId: t.id, type: o.type, input, actor: system, source: 'cli', deliveryId: randomUUID(),
       });
       if (o.json) printJson(runJson(result.run, result.deduplicated));

@@ -17,6 +17,8 @@ import { commandHelp, type Command } from './command.ts';
 import type { ChatReply } from './replies.ts';
 import { channelNotes } from './help-notes.ts';
 import { resolveSchedule } from '../backups/schedules.ts';
+import { resolveBackupSet } from '../restores/queries.ts';
+import type { OperationSettings } from '../operations/definition.ts';
 
 export interface ChatServiceDeps {
   db: Db;
@@ -24,6 +26,8 @@ export interface ChatServiceDeps {
   logger: Logger;
   metrics?: Metrics;
   notifier?: RunNotifier;
+  /** The limits run-start prerequisites enforce (pass the parsed Config); absent = the defaults. */
+  settings?: OperationSettings;
 }
 
 export interface ChatRequest {
@@ -40,6 +44,7 @@ export const cardActionSchema = z.discriminatedUnion('verb', [
   z.strictObject({ verb: z.literal('cancel_run'), runId: z.uuid() }),
   z.strictObject({ verb: z.literal('start_verification'), connectionId: z.uuid().optional() }),
   z.strictObject({ verb: z.literal('show_runs') }),
+  z.strictObject({ verb: z.literal('restore_execute'), restoreRunId: z.uuid() }),
 ]);
 export type CardAction = z.infer<typeof cardActionSchema>;
 
@@ -65,7 +70,7 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   async function start(request: ChatRequest, context: ChatContext, type: string, input: unknown = {}): Promise<ChatReply> {
-    const result = await startRun({ db, boss: deps.boss, ...(deps.metrics ? { metrics: deps.metrics } : {}) }, {
+    const result = await startRun({ db, boss: deps.boss, ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(deps.settings ? { settings: deps.settings } : {}) }, {
       tenantId: context.tenant.id, type, input, actor: { kind: 'member', memberId: context.member.id },
       source: request.caller.platform, deliveryId: request.deliveryId, deliveryPlatform: request.caller.platform,
     });
@@ -104,6 +109,10 @@ export function createChatService(deps: ChatServiceDeps) {
       case 'backup_retry': {
         const original = await findRun(db, command.runId, tenant.id);
         return start(request, context, 'backup_schedule.retry', { runId: original.id });
+      }
+      case 'restore_preview': {
+        const set = await resolveBackupSet(db, tenant.id, command.backup);
+        return start(request, context, 'restore.preview', { backupSetId: set.id });
       }
     }
   }
@@ -167,6 +176,8 @@ export function createChatService(deps: ChatServiceDeps) {
             return await start(request, context, startTypes.verify, action.connectionId ? { connectionId: action.connectionId } : {});
           }
           case 'show_runs': return await execute(request, context, { verb: 'runs' });
+          // The plan's tenant, age, the manager role and restore readiness are all re-checked by startRun.
+          case 'restore_execute': return await start(request, context, 'restore.execute', { restoreRunId: action.restoreRunId });
         }
       } catch (error) {
         await auditRefusal(request, `card.${parsed.success ? parsed.data.verb : 'unknown'}`, error, tenantId);

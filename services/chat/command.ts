@@ -9,7 +9,8 @@ export type Command =
   | { verb: 'whoami'; tenant?: string }
   | { verb: 'help'; tenant?: string }
   | { verb: 'backup_run'; schedule: string; tenant?: string }
-  | { verb: 'backup_retry'; runId: string; tenant?: string };
+  | { verb: 'backup_retry'; runId: string; tenant?: string }
+  | { verb: 'restore_preview'; backup: string; tenant?: string };
 
 export interface CommandHelp {
   usage: string;
@@ -27,6 +28,7 @@ export const commandHelp: CommandHelp[] = [
   { usage: 'status', description: 'Tenant, connection and active runs at a glance' },
   { usage: 'backup run <schedule>', description: 'Back up a schedule\'s policy families now' },
   { usage: 'backup retry <run>', description: 'Retry a failed or partially succeeded backup run' },
+  { usage: 'restore preview <backup>', description: 'Plan a restore of a backup: what would be created, updated or left alone, and the conflicts (changes nothing)' },
   { usage: 'whoami', description: 'Your member id, role and tenant' },
   { usage: 'help', description: 'This list' },
 ];
