@@ -19,8 +19,7 @@ export const backupRunNow = defineOperation({
   identity: ({ input, deliveryId }) => ({ schedule_id: input.scheduleId, delivery_id: deliveryId }),
   requiredRole: 'operator',
   prerequisites: async (db, tenantId, input) => {
-    const schedule = await scheduleInTenant(db, tenantId, input.scheduleId);
-    const connection = await usableDefaultConnection(db, tenantId);
+    const [schedule, connection] = await Promise.all([scheduleInTenant(db, tenantId, input.scheduleId), usableDefaultConnection(db, tenantId)]);
     return {
       backup_schedule_id: schedule.id,
       provider_connection_id: connection.id,

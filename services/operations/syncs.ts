@@ -5,10 +5,10 @@ import { tenantLabel, usableDefaultConnection } from './prerequisites.ts';
 const syncInputSchema = z.strictObject({});
 
 async function syncPrerequisites(db: Parameters<typeof usableDefaultConnection>[0], tenantId: string) {
-  const connection = await usableDefaultConnection(db, tenantId);
+  const [connection, label] = await Promise.all([usableDefaultConnection(db, tenantId), tenantLabel(db, tenantId)]);
   return {
     provider_connection_id: connection.id,
-    target_scope: { kind: 'tenant' as const, id: tenantId, label: await tenantLabel(db, tenantId) },
+    target_scope: { kind: 'tenant' as const, id: tenantId, label },
   };
 }
 

@@ -57,12 +57,20 @@ export async function startRun(deps: StartRunDeps, request: StartRunRequest): Pr
     throw new AppError('invalid_input', `Invalid input for ${type}: ${problems}`);
   }
   const action = `run.start.${type}`;
-  const who = await authorize(deps.db, request.actor, request.tenantId, definition.requiredRole, action).catch((error: unknown) => {
-    deps.metrics?.runsDenied.inc({ type });
-    throw error;
-  });
   const settings = deps.settings ?? { RESTORE_PLAN_MAX_AGE_MINUTES: settingDefaults.RESTORE_PLAN_MAX_AGE_MINUTES };
-  const prerequisite = await definition.prerequisites(deps.db, request.tenantId, parsed.data, settings).catch(async (error: unknown) => {
+  // Both are reads; run them together. A denial wins: a prerequisite failure is audited
+  // only for an actor who was allowed to start.
+  const [authorized, prerequisites] = await Promise.allSettled([
+    authorize(deps.db, request.actor, request.tenantId, definition.requiredRole, action),
+    definition.prerequisites(deps.db, request.tenantId, parsed.data, settings),
+  ]);
+  if (authorized.status === 'rejected') {
+    deps.metrics?.runsDenied.inc({ type });
+    throw authorized.reason;
+  }
+  const who = authorized.value;
+  if (prerequisites.status === 'rejected') {
+    const error: unknown = prerequisites.reason;
     if (error instanceof AppError) {
       await recordAudit(deps.db, {
         tenantId: request.tenantId, actor: actorLabel(request.actor), platform: who.platform, platformUserId: who.platformUserId,
@@ -70,7 +78,8 @@ export async function startRun(deps: StartRunDeps, request: StartRunRequest): Pr
       });
     }
     throw error;
-  });
+  }
+  const prerequisite = prerequisites.value;
   const identityInputs = definition.identity({ tenantId: request.tenantId, input: parsed.data, deliveryId: request.deliveryId, context: prerequisite });
   const context: RunContext = {
     ...prerequisite,
@@ -83,7 +92,8 @@ export async function startRun(deps: StartRunDeps, request: StartRunRequest): Pr
   };
   // An active-scope conflict can finish between our insert and our read: try again then.
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    const result = await deps.db.$transaction(async (tx) => insertOrFind(deps.boss, tx, row, request));
+    // A burst of starts queues for pool connections: wait for one rather than fail at 2 s.
+    const result = await deps.db.$transaction(async (tx) => insertOrFind(deps.boss, tx, row, request), { maxWait: 15_000, timeout: 20_000 });
     if (result) {
       (result.deduplicated ? deps.metrics?.runsDeduplicated : deps.metrics?.runsStarted)?.inc({ type });
       return result;
@@ -110,27 +120,39 @@ interface RunRow {
 
 async function insertOrFind(boss: PgBoss, tx: Tx, row: RunRow, request: StartRunRequest): Promise<StartRunResult | null> {
   const runId = randomUUID();
-  if (request.deliveryPlatform) {
-    const claimed = await tx.$queryRaw<{ id: string }[]>`
+  const platform = request.deliveryPlatform ?? null;
+  const audit = {
+    actor: row.context.trigger.actor, platform: platform ?? row.context.trigger.source, user: row.context.trigger.platform_user ?? null,
+    action: `run.start.${row.type}`,
+  };
+  // One statement: claim the delivery (chat only), insert the run unless the delivery was
+  // seen before, and audit the start. ON CONFLICT DO NOTHING (no target) covers both
+  // partial identity indexes without aborting the transaction.
+  const [written] = await tx.$queryRaw<{ delivered: number; created_at: Date | null; updated_at: Date | null }[]>`
+    WITH delivery AS (
       INSERT INTO inbound_deliveries (id, platform, delivery_id, run_id, created_at)
-      VALUES (${randomUUID()}::uuid, ${request.deliveryPlatform}, ${request.deliveryId}, ${runId}::uuid, now())
-      ON CONFLICT DO NOTHING RETURNING id`;
-    if (claimed.length === 0) return previousDelivery(tx, request);
-  }
-  // ON CONFLICT DO NOTHING (no target) covers both partial identity indexes without
-  // aborting the transaction, so a conflict costs one statement, not a rollback.
-  const inserted = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO operation_runs (id, tenant_id, type, status, identity_scope, identity_hash, identity_inputs, context, attempt, created_at, updated_at)
-    VALUES (${runId}::uuid, ${row.tenantId}::uuid, ${row.type}, 'queued', ${row.scope}::identity_scope, ${row.hash},
-            ${JSON.stringify(row.identityInputs)}::jsonb, ${JSON.stringify(row.context)}::jsonb, 0, now(), now())
-    ON CONFLICT DO NOTHING RETURNING id`;
-  if (inserted.length === 1) {
+      SELECT ${randomUUID()}::uuid, ${platform}::text, ${request.deliveryId}, ${runId}::uuid, now() WHERE ${platform}::text IS NOT NULL
+      ON CONFLICT DO NOTHING RETURNING id
+    ), run AS (
+      INSERT INTO operation_runs (id, tenant_id, type, status, identity_scope, identity_hash, identity_inputs, context, attempt, created_at, updated_at)
+      SELECT ${runId}::uuid, ${row.tenantId}::uuid, ${row.type}, 'queued', ${row.scope}::identity_scope, ${row.hash},
+             ${JSON.stringify(row.identityInputs)}::jsonb, ${JSON.stringify(row.context)}::jsonb, 0, now(), now()
+      WHERE ${platform}::text IS NULL OR EXISTS (SELECT 1 FROM delivery)
+      ON CONFLICT DO NOTHING RETURNING created_at, updated_at
+    ), audited AS (
+      INSERT INTO audit_events (id, tenant_id, actor, platform, platform_user_id, action, outcome, target_id, detail, created_at)
+      SELECT ${randomUUID()}::uuid, ${row.tenantId}::uuid, ${audit.actor}, ${audit.platform}, ${audit.user}, ${audit.action}, 'succeeded', ${runId}, '{}'::jsonb, now()
+      FROM run
+    )
+    SELECT (SELECT count(*) FROM delivery)::int AS delivered, (SELECT created_at FROM run) AS created_at, (SELECT updated_at FROM run) AS updated_at`;
+  if (platform && written?.delivered === 0) return previousDelivery(tx, request);
+  if (written?.created_at) {
     await boss.send(queueName(row.type), { runId }, { id: runId, db: fromPrisma(tx) });
-    await recordAudit(tx, {
-      tenantId: row.tenantId, actor: row.context.trigger.actor, platform: request.deliveryPlatform ?? row.context.trigger.source,
-      platformUserId: row.context.trigger.platform_user ?? null, action: `run.start.${row.type}`, outcome: 'succeeded', targetId: runId,
-    });
-    const run = await tx.operationRun.findUniqueOrThrow({ where: { id: runId } });
+    const run: OperationRun = {
+      id: runId, tenantId: row.tenantId, type: row.type, status: 'queued', identityScope: row.scope, identityHash: row.hash,
+      identityInputs: row.identityInputs, context: row.context as unknown as OperationRun['context'], summary: {}, failures: [], result: null,
+      attempt: 0, createdAt: written.created_at, startedAt: null, finishedAt: null, updatedAt: written.updated_at ?? written.created_at,
+    };
     return { run, deduplicated: false, redelivered: false };
   }
   const existing = await tx.operationRun.findFirst({
@@ -141,8 +163,8 @@ async function insertOrFind(boss: PgBoss, tx: Tx, row: RunRow, request: StartRun
     orderBy: { createdAt: 'desc' },
   });
   if (!existing) return null;
-  if (request.deliveryPlatform) {
-    await tx.inboundDelivery.updateMany({ where: { platform: request.deliveryPlatform, deliveryId: request.deliveryId }, data: { runId: existing.id } });
+  if (platform) {
+    await tx.inboundDelivery.updateMany({ where: { platform, deliveryId: request.deliveryId }, data: { runId: existing.id } });
   }
   return { run: existing, deduplicated: true, redelivered: false };
 }

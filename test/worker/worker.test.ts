@@ -6,6 +6,7 @@ import { startRun } from '../../services/runs/start-run.ts';
 import { cancelRun } from '../../services/runs/cancel-run.ts';
 import { AppError } from '../../services/errors.ts';
 import { handlers as defaultHandlers } from '../../worker/handlers/index.ts';
+import { notImplemented } from '../../worker/handlers/not-implemented.ts';
 import { startWorker, type RunningWorker } from '../../worker/worker.ts';
 import { processJob } from '../../worker/process-job.ts';
 import type { OperationHandler } from '../../worker/handler.ts';
@@ -60,8 +61,8 @@ const finalRun = (id: string) => waitFor(async () => {
 }, { what: `run ${id} to finish` });
 
 describe('worker', () => {
-  it('a handler for a later issue fails its run with operation_not_implemented, never success', async () => {
-    const worker = await workerWith({});
+  it('a type whose handler is not built fails its run with operation_not_implemented, never success', async () => {
+    const worker = await workerWith({ 'directory_groups.sync': notImplemented });
     try {
       const { run } = await startSync('directory_groups.sync');
       const done = await finalRun(run.id);
