@@ -20,7 +20,7 @@ export async function wireChat(app: AppContext): Promise<ChatWiring> {
   const adapters: ChatAdapter[] = [];
   // The chat service's notifier is resolved lazily: adapters are built after it.
   const notifier: RunNotifier = { runChanged: (runId) => combined.runChanged(runId) };
-  const chat = createChatService({ db: app.db, boss: await app.boss(), logger: app.logger, metrics: app.metrics, notifier });
+  const chat = createChatService({ db: app.db, boss: await app.boss(), logger: app.logger, metrics: app.metrics, notifier, settings: app.config });
   for (const create of [createTeamsAdapter, createSlackAdapter]) {
     const adapter = await create({ config: app.config, logger: app.logger, chat });
     if (adapter) adapters.push(adapter);
