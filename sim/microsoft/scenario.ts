@@ -33,6 +33,7 @@ export const groupSchema = z.object({
   description: z.string().nullable().default(null),
   securityEnabled: z.boolean().default(true),
   mailEnabled: z.boolean().default(false),
+  mail: z.string().nullable().default(null),
   groupTypes: z.array(z.string()).default([]),
 });
 
@@ -73,6 +74,8 @@ export const scenarioSchema = z.object({
   pageSize: z.number().int().min(1).max(999).default(100),
   tenants: z.array(tenantSchema).min(1),
   faults: z.array(faultSchema).default([]),
+  /** Intune's per-tenant budget (1,000 requests / 20 s): beyond it, 429 with Retry-After. Off when omitted. */
+  intuneThrottle: z.object({ requests: z.number().int().positive().default(1000), windowSeconds: z.number().int().positive().default(20) }).optional(),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;

@@ -6,6 +6,7 @@ import { graphGateway } from './graph/context.ts';
 import { directoryRouter } from './graph/directory.ts';
 import { intuneRouter } from './graph/intune.ts';
 import { intuneWritesRouter } from './graph/intune-writes.ts';
+import { intuneThrottle } from './graph/throttle.ts';
 import type { Scenario, ScenarioInput } from './scenario.ts';
 import { MicrosoftSimState } from './state.ts';
 import { createTokenIssuer } from './tokens.ts';
@@ -14,6 +15,7 @@ export { MicrosoftSimState } from './state.ts';
 export { loadScenario, scenarioSchema, type Scenario, type ScenarioInput, type Fault } from './scenario.ts';
 export { simFamilies, simFamilyNames, type SimFamilyName } from './graph/families.ts';
 export { simPermissions, type SimPermission } from './permissions.ts';
+export { generateTenant, familyCounts, type GenerateOptions, type GeneratedTenant } from './generate.ts';
 
 /** One request as the simulator saw it. Never bodies: token requests carry client secrets. */
 export interface SimRequest {
@@ -64,7 +66,7 @@ export async function startMicrosoftSimulator(options: { scenario: Scenario | Sc
     return sendGraphError(res, fault.status, fault.code ?? code, fault.message ?? text, fault.retryAfter);
   });
   app.use('/login', entraRouter(state, issuer));
-  app.use('/graph/:version', graphGateway(state, issuer), directoryRouter(state), intuneRouter(state));
+  app.use('/graph/:version', graphGateway(state, issuer), directoryRouter(state), intuneThrottle(state), intuneRouter(state));
   app.use('/graph/:version', graphGateway(state, issuer), intuneWritesRouter(state));
   app.use('/graph', (req, res) => sendGraphError(res, 400, 'BadRequest', `Resource not found for the segment '${req.path.split('/')[2] ?? ''}'.`));
   app.use((_req, res) => res.status(404).json({ error: 'not simulated' }));

@@ -21,7 +21,7 @@ export interface SimApp {
   spId: string;
 }
 
-export interface SimGroup { id: string; displayName: string; description: string | null; securityEnabled: boolean; mailEnabled: boolean; groupTypes: string[]; seq: number }
+export interface SimGroup { id: string; displayName: string; description: string | null; securityEnabled: boolean; mailEnabled: boolean; mail: string | null; groupTypes: string[]; seq: number }
 
 export interface SimTenant {
   id: string;
@@ -39,6 +39,9 @@ export interface SimTenant {
 
 export interface ActiveFault extends Fault { remaining: number | undefined; pattern: RegExp }
 
+/** Intune's per-tenant request budget; see graph/throttle.ts. */
+export interface IntuneThrottle { requests: number; windowSeconds: number }
+
 /**
  * The simulator's one mutable state, shared by the token endpoint and Graph so roles and
  * appRoleAssignments always agree. Tests and later issues change it through these methods.
@@ -50,11 +53,16 @@ export class MicrosoftSimState {
   /** Token ids (uti) issued so far, and those revoked (Graph answers 401 for them). */
   readonly issuedTokens: string[] = [];
   readonly revokedTokens = new Set<string>();
+  /** Off unless the scenario or a test sets it. */
+  intuneThrottle: IntuneThrottle | undefined;
+  /** Per tenant: groups delta tokens older than this sequence are expired (410 syncStateNotFound). */
+  private readonly deltaValidFrom = new Map<string, number>();
   private seq = 0;
 
   constructor(input: Scenario | ScenarioInput) {
     const scenario = scenarioSchema.parse(input);
     this.pageSize = scenario.pageSize;
+    this.intuneThrottle = scenario.intuneThrottle;
     for (const t of scenario.tenants) {
       const tenant: SimTenant = {
         id: t.id.toLowerCase(), displayName: t.displayName, domain: t.domain?.toLowerCase(), intuneLicensed: t.intuneLicensed,
@@ -149,6 +157,43 @@ export class MicrosoftSimState {
   removeGroup(tenantRef: string, id: string): void {
     const tenant = this.tenant(tenantRef);
     if (tenant.groups.delete(id.toLowerCase())) tenant.removedGroups.push({ id: id.toLowerCase(), seq: ++this.seq });
+  }
+
+  /** Edits a group in Entra: the next groups delta reports it as changed. */
+  changeGroup(tenantRef: string, id: string, patch: Partial<Omit<SimGroup, 'id' | 'seq'>>): void {
+    const group = this.tenant(tenantRef).groups.get(id.toLowerCase());
+    if (!group) throw new Error(`no simulated group ${id}`);
+    Object.assign(group, patch, { seq: ++this.seq });
+  }
+
+  /** Every groups delta token issued so far is expired (as after Entra's 7-day token lifetime). */
+  expireDeltaTokens(tenantRef: string): void {
+    this.deltaValidFrom.set(this.tenant(tenantRef).id, ++this.seq);
+  }
+
+  isDeltaTokenExpired(tenantRef: string, tokenSeq: number): boolean {
+    return tokenSeq < (this.deltaValidFrom.get(this.tenant(tenantRef).id) ?? 0);
+  }
+
+  /** Edits an Intune object in place (keys set to undefined are removed); returns the new object. */
+  changeIntuneItem(tenantRef: string, family: SimFamilyName, id: string, patch: Record<string, unknown>): SimItem {
+    const item = this.intuneItem(tenantRef, family, id);
+    for (const [key, value] of Object.entries(structuredClone(patch))) {
+      if (value === undefined) delete item[key];
+      else item[key] = value;
+    }
+    return item;
+  }
+
+  removeIntuneItem(tenantRef: string, family: SimFamilyName, id: string): void {
+    const items = this.tenant(tenantRef).intune[family];
+    items.splice(items.indexOf(this.intuneItem(tenantRef, family, id)), 1);
+  }
+
+  intuneItem(tenantRef: string, family: SimFamilyName, id: string): SimItem {
+    const item = this.tenant(tenantRef).intune[family].find((i) => i.id === id);
+    if (!item) throw new Error(`no simulated ${family} item ${id}`);
+    return item;
   }
 
   /** The current change sequence (groups delta tokens carry it). */

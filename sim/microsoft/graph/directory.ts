@@ -38,6 +38,9 @@ export function directoryRouter(state: MicrosoftSimState): Router {
   });
   router.get('/groups/delta', (req, res) => {
     if (!hasAnyRole(res, directoryRead.groups)) return sendGraphError(res, 403, 'Authorization_RequestDenied', denied);
+    if (state.isDeltaTokenExpired(caller(res).tenant.id, decodeToken(req.query.$deltatoken)?.seq ?? Number.POSITIVE_INFINITY)) {
+      return sendGraphError(res, 410, 'syncStateNotFound', 'The sync state generation is not found. The delta token is expired and data must be synchronized again.');
+    }
     const since = decodeToken(req.query.$deltatoken)?.seq ?? decodeToken(req.query.$skiptoken)?.since ?? 0;
     const upto = decodeToken(req.query.$skiptoken)?.upto ?? state.changeSeq;
     const { tenant } = caller(res);
