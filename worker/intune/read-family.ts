@@ -14,6 +14,8 @@ export interface IntuneObject {
   /** The full Graph JSON without `assignments` (and with `settings` for settings-catalog policies). */
   payload: Record<string, unknown>;
   assignments: unknown[];
+  /** false when the family's list cannot expand assignments and they were not fetched per item (`assignments` is then []). */
+  assignmentsKnown: boolean;
   /** SHA-256 of the canonical JSON of payload + assignments: equal content, equal hash. */
   payloadHash: string;
 }
@@ -22,7 +24,7 @@ export function isIntuneFamily(value: string): value is IntuneFamily {
   return (intuneFamilies as readonly string[]).includes(value);
 }
 
-function toObject(family: IntuneFamily, raw: Record<string, unknown>, settings?: unknown[]): IntuneObject {
+function toObject(family: IntuneFamily, raw: Record<string, unknown>, assignmentsKnown: boolean, settings?: unknown[]): IntuneObject {
   const { assignments, ...rest } = raw;
   const payload = settings ? { ...rest, settings } : rest;
   const list = Array.isArray(assignments) ? assignments : [];
@@ -34,35 +36,68 @@ function toObject(family: IntuneFamily, raw: Record<string, unknown>, settings?:
     displayName: name,
     payload,
     assignments: list,
+    assignmentsKnown,
     payloadHash: createHash('sha256').update(canonicalJson({ payload, assignments: list })).digest('hex'),
   };
 }
 
+/** The family's list expands assignments (`$expand=assignments` in its contract). */
+export function listExpandsAssignments(family: IntuneFamily): boolean {
+  return Boolean(contract(`${family}.list`).query?.$expand);
+}
+
+/**
+ * Per-item calls (settings, single-item GETs) of one page in flight at once: enough to hide
+ * Graph's latency, far below Intune's budget (1,000 requests / 20 s per tenant) at real
+ * latencies; a 429 is waited out by the Graph client (Retry-After) anyway.
+ */
+export const itemConcurrency = 4;
+
 /**
  * Reads one family page by page (memory bounded by the page size). Assignments come
  * through `$expand` where the list allows it; for the few families whose list does not,
- * `fetchMissingAssignments` reads each item (backups need them, inventory does not).
- * Settings-catalog policies get their settings.
+ * `fetchMissingAssignments` reads each item (backups need them; the inventory does not,
+ * since per-item calls would spend Intune's request budget). Settings-catalog policies get
+ * their settings. An item deleted between the list and its own calls is left out.
  */
 export async function* readFamily(graph: GraphClient, family: IntuneFamily, options: { fetchMissingAssignments: boolean }): AsyncIterable<IntuneObject[]> {
-  const listKey = `${family}.list` as const;
-  const expands = Boolean(contract(listKey).query?.$expand);
-  for await (const page of graph.pages(listKey, {})) {
-    const objects: IntuneObject[] = [];
-    for (const item of page.items as Record<string, unknown>[]) {
-      let raw = item;
-      if (!expands && options.fetchMissingAssignments) {
-        raw = (await graph.call(`${family}.get` as const, { id: String(item.id) })) as Record<string, unknown>;
-      }
-      let settings: unknown[] | undefined;
-      if (family === 'configurationPolicies') {
-        settings = [];
-        for await (const settingsPage of graph.pages('configurationPolicies.settings', { id: String(item.id) })) settings.push(...settingsPage.items);
-      }
-      objects.push(toObject(family, raw, settings));
-    }
-    yield objects;
+  const expands = listExpandsAssignments(family);
+  const perItem = !expands && options.fetchMissingAssignments;
+  for await (const page of graph.pages(`${family}.list`, {})) {
+    const read = await mapLimited(page.items as Record<string, unknown>[], itemConcurrency, (item) => readItem(graph, family, item, perItem).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'provider_resource_missing') return null;
+      throw error;
+    }));
+    yield read.flatMap((object) => (object ? [toObject(family, object.raw, expands || perItem, object.settings)] : []));
   }
+}
+
+/** `fn` over `items` with at most `limit` calls in flight, results in input order; stops starting calls after a failure. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    for (let i = next++; i < items.length && !failed; i = next++) {
+      try {
+        results[i] = await fn(items[i] as T);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
+async function readItem(graph: GraphClient, family: IntuneFamily, item: Record<string, unknown>, perItem: boolean): Promise<{ raw: Record<string, unknown>; settings?: unknown[] }> {
+  const id = String(item.id);
+  const raw = perItem ? ((await graph.call(`${family}.get` as const, { id })) as Record<string, unknown>) : item;
+  if (family !== 'configurationPolicies') return { raw };
+  const settings: unknown[] = [];
+  for await (const settingsPage of graph.pages('configurationPolicies.settings', { id })) settings.push(...settingsPage.items);
+  return { raw, settings };
 }
 
 /** A family that could not be read becomes a per-family failure naming what is missing. */
