@@ -33,11 +33,16 @@ export interface PageChanges {
 /**
  * Upserts one page: rows whose hash is unchanged only get their last-seen marks; new,
  * changed and reappearing rows are written whole (removed_at cleared). Three statements
- * per page at most, whatever the tenant's size.
+ * per page at most, whatever the tenant's size; one when the caller knows every row is new
+ * (`knownNew`, the family had no row: a conflict would still update, never duplicate).
  */
-export async function upsertInventoryPage(db: Db, mark: SyncMark, rows: InventoryRow[]): Promise<PageChanges> {
+export async function upsertInventoryPage(db: Db, mark: SyncMark, rows: InventoryRow[], options?: { knownNew?: boolean }): Promise<PageChanges> {
   if (rows.length === 0) return { added: 0, updated: 0, unchanged: 0 };
   const { tenantId, family, runId, seenAt } = mark;
+  if (options?.knownNew) {
+    await writeRows(db, mark, rows);
+    return { added: rows.length, updated: 0, unchanged: 0 };
+  }
   const existing = await db.$queryRaw<{ graph_id: string; payload_hash: string; removed: boolean }[]>`
     SELECT graph_id, payload_hash, removed_at IS NOT NULL AS removed FROM inventory_items
     WHERE tenant_id = ${tenantId}::uuid AND family = ${family} AND graph_id = ANY(${rows.map((r) => r.graphId)}::text[])`;
@@ -71,6 +76,11 @@ async function writeRows(db: Db, { tenantId, family, runId, seenAt }: SyncMark, 
       odata_type = EXCLUDED.odata_type, display_name = EXCLUDED.display_name, platform_type = EXCLUDED.platform_type,
       priority = EXCLUDED.priority, payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash, assignments = EXCLUDED.assignments,
       last_seen_at = EXCLUDED.last_seen_at, last_seen_run_id = EXCLUDED.last_seen_run_id, removed_at = NULL, updated_at = now()`;
+}
+
+/** No row of this family is cached for the tenant (removed ones included). */
+export async function familyIsEmpty(db: Db, tenantId: string, family: string): Promise<boolean> {
+  return (await db.inventoryItem.findFirst({ where: { tenantId, family }, select: { id: true } })) === null;
 }
 
 /**
