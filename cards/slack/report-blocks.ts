@@ -1,6 +1,6 @@
 import type { RunView } from '../../services/views/run-view.ts';
 import { blockLimits, clip, code, context, divider, escapeText, fields, fitBlocks, header, message, plain, section, slackDate, type Block, type SlackMessage } from './block-kit.ts';
-import { failureText, relatedText, runTitle, statusEmoji, summaryBlock } from './run-blocks.ts';
+import { failureText, outcomeBlocks, relatedText, runTitle, statusEmoji } from './run-blocks.ts';
 import { verificationBlocks, verificationReport } from './verification-blocks.ts';
 
 /**
@@ -9,9 +9,8 @@ import { verificationBlocks, verificationReport } from './verification-blocks.ts
  * results that are not one, the summary and every failure with its remediation.
  */
 function genericBlocks(view: RunView): Block[] {
-  const summary = summaryBlock(view);
   return [
-    ...(summary ? [summary] : []),
+    ...outcomeBlocks(view).filter((b): b is Block => b !== null),
     ...(view.failures.length > 0 ? [divider(), ...view.failures.map((f) => section(failureText(f)))] : []),
   ];
 }

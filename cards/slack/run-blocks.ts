@@ -1,4 +1,5 @@
 import type { FailureView, RunView } from '../../services/views/run-view.ts';
+import { restoreButton, restoreExecute, restoreExecuteBlocks, restorePreview, restorePreviewBlocks, restoreProgressBlock } from './restore-blocks.ts';
 import { actions, button, code, context, divider, escapeText, fields, header, message, section, slackDate, type Block, type SlackMessage } from './block-kit.ts';
 
 export const statusEmoji: Record<string, string> = {
@@ -76,12 +77,27 @@ export function runButtons(view: RunView, audience: Audience): Block[] {
   const connectionId = view.related.find((r) => r.kind === 'connection')?.id;
   const canCancel = audience === 'channel' ? view.active : view.actions.cancel;
   const canVerify = view.type === 'provider_connection.verify' && !view.active && (audience === 'channel' || view.actions.startVerification);
+  const restore = restoreButton(view, audience);
   return [
     button('Refresh', { verb: 'refresh', runId: view.id }),
     ...(view.active ? [] : [button('Full report', { verb: 'open_report', runId: view.id }, 'primary')]),
     ...(canCancel ? [button('Cancel run', { verb: 'cancel_run', runId: view.id }, 'danger')] : []),
     ...(canVerify ? [button('Verify again', { verb: 'start_verification', ...(connectionId ? { connectionId } : {}) })] : []),
+    ...(restore ? [restore] : []),
   ];
+}
+
+/**
+ * What a run produced: a restore preview or execution from its parsed result, the
+ * progress of a running restore, otherwise the summary (inventory, groups, backup counts).
+ */
+export function outcomeBlocks(view: RunView): (Block | null)[] {
+  const preview = restorePreview(view);
+  if (preview) return restorePreviewBlocks(preview);
+  const executed = restoreExecute(view);
+  if (executed) return restoreExecuteBlocks(executed, view.failures.length > 0);
+  const progress = restoreProgressBlock(view);
+  return [progress ?? summaryBlock(view)];
 }
 
 /** A run as a message: status, Target and Related, summary, the first failures, buttons. */
@@ -98,7 +114,7 @@ export function runMessage(view: RunView, audience: Audience, note?: string): Sl
       ['Finished', view.finishedAt ? slackDate(view.finishedAt) : view.active ? '_in progress_' : '—'],
     ]),
     relatedText(view) ? context([relatedText(view) ?? '']) : null,
-    summaryBlock(view),
+    ...outcomeBlocks(view),
     ...(first.length > 0 ? [divider(), ...first.map((f) => section(failureText(f)))] : []),
     more > 0 ? context([`_${more} more in the full report._`]) : null,
     note ? context([note]) : null,
