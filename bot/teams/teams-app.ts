@@ -33,6 +33,9 @@ function replyCard(reply: Exclude<ChatReply, { kind: 'run' }>, input: string): A
   }
 }
 
+/** Action.Execute verbs that start a run rather than act on the card's run. */
+const startingVerbs: ReadonlySet<string> = new Set(['start_verification', 'restore_execute']);
+
 function inbound(context: TurnContext): InboundActivity {
   return inboundActivitySchema.parse(context.activity);
 }
@@ -87,7 +90,9 @@ export function createTeamsApp(deps: TeamsAppDeps): Application<TurnState> {
     const reply = await chat.handleAction(request, { ...data, verb });
     if (reply.kind === 'error') return respondWithMessage(context, `${reply.denied ? 'Not allowed' : 'Could not do that'}: ${reply.message}`);
     if (reply.kind !== 'run') return respondWithCard(context, replyCard(reply, ''));
-    if (verb !== 'start_verification') {
+    // Buttons that start a new run (verification, restore execute) post that run's own card;
+    // the others answer with the clicked run's card, for the clicker only.
+    if (!startingVerbs.has(verb)) {
       return respondWithCard(context, renderRunCard(reply.run, { refreshUserIds: await chat.actionUserIds(reply.run.tenant.id) }));
     }
     if (reply.deduplicated) return respondWithMessage(context, `${reply.run.typeLabel} is already ${reply.run.status}: run ${reply.run.shortId}.`);

@@ -3,6 +3,7 @@ import { CARD_SCHEMA, expandCard, type AdaptiveCard } from './adaptive-card.ts';
 import { executeAction, refreshBlock } from './actions.ts';
 import { clip, formatTime, primitiveFacts, statusColors, type Fact, type TextColor } from './format.ts';
 import { emptyReport, reportSection, type ReportSection } from './report-section.ts';
+import { emptyKindSection, kindSection, restoreAction, type KindSection } from './run-kinds.ts';
 import { runCardTemplate } from './templates/run-card.ts';
 
 const MAX_FAILURES = 8;
@@ -30,6 +31,8 @@ interface RunCardData {
   moreFailures: string;
   hasReport: boolean;
   report: ReportSection;
+  hasKind: boolean;
+  kind: KindSection;
   related: Fact[];
   footer: string;
   actions: Record<string, unknown>[];
@@ -50,6 +53,8 @@ function progressText(view: RunView): string {
 
 function cardActions(view: RunView): Record<string, unknown>[] {
   const actions = [executeAction('Refresh', { verb: 'refresh', runId: view.id }, { style: view.active ? 'positive' : 'default' })];
+  const restore = restoreAction(view);
+  if (restore) actions.push(executeAction('Restore', restore, { style: 'positive' }));
   if (view.actions.cancel) actions.push(executeAction('Cancel run', { verb: 'cancel_run', runId: view.id }, { style: 'destructive' }));
   if (view.actions.startVerification) {
     const connection = view.related.find((r) => r.kind === 'connection');
@@ -67,6 +72,7 @@ function viewLabel(view: RunView): string {
 /** The run card: pure function of the run's view model (rows from the database only). */
 export function renderRunCard(view: RunView, options: RunCardOptions): AdaptiveCard {
   const report = view.type === 'provider_connection.verify' && !view.active ? reportSection(view.result) : null;
+  const kind = kindSection(view);
   const facts: Fact[] = [
     { title: 'Run', value: view.shortId },
     { title: 'Tenant', value: clip(view.tenant.name, 80) },
@@ -85,8 +91,9 @@ export function renderRunCard(view: RunView, options: RunCardOptions): AdaptiveC
     facts,
     active: view.active,
     progressText: view.active ? progressText(view) : '',
-    progressFacts: view.active ? primitiveFacts(view.summary, { skip: progressKeys, max: 6 }) : [],
-    summaryFacts: view.active ? [] : primitiveFacts(view.summary, { max: 8 }),
+    // A kind section shows the summary's counts itself (per family, per class), so the flat facts give way.
+    progressFacts: view.active && !kind ? primitiveFacts(view.summary, { skip: progressKeys, max: 6 }) : [],
+    summaryFacts: view.active || kind ? [] : primitiveFacts(view.summary, { max: 8 }),
     // A verification's failures are its failed checks, which the report section shows with their fixes.
     failures: (report ? [] : view.failures).slice(0, MAX_FAILURES).map((f) => ({
       reasonCode: f.originalCode ? `${f.reasonCode} (${clip(f.originalCode, 40)})` : f.reasonCode,
@@ -97,6 +104,8 @@ export function renderRunCard(view: RunView, options: RunCardOptions): AdaptiveC
     moreFailures: !report && view.failures.length > MAX_FAILURES ? `+${view.failures.length - MAX_FAILURES} more failures (operate-hub runs show ${view.shortId} lists them all).` : '',
     hasReport: report !== null,
     report: report ?? emptyReport,
+    hasKind: kind !== null,
+    kind: kind ?? emptyKindSection,
     related: view.related.map((r) => ({ title: r.label.replace(` ${r.shortId}`, ''), value: r.shortId })),
     footer: `Run ${view.shortId} · ${viewLabel(view)}`,
     actions: cardActions(view),

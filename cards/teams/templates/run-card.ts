@@ -1,7 +1,8 @@
 /**
  * Run card (Adaptive Card 1.5 template, expanded by cards/teams/run-card.ts). Queued and
  * running: status, progress, Refresh as the main action. Finished: summary, failures with
- * remediation, and for verifications the report section.
+ * remediation, for verifications the report section, and for restores, syncs and backups
+ * their kind section (cards/teams/run-kinds.ts).
  */
 export const runCardTemplate = {
   type: 'AdaptiveCard',
@@ -31,6 +32,29 @@ export const runCardTemplate = {
       items: [
         { type: 'TextBlock', text: 'Summary', weight: 'Bolder' },
         { type: 'FactSet', facts: [{ $data: '${summaryFacts}', title: '${title}', value: '${value}' }] },
+      ],
+    },
+    {
+      type: 'Container', $when: '${hasKind}', separator: true,
+      items: [
+        { type: 'TextBlock', text: '${kind.heading}', weight: 'Bolder' },
+        { type: 'TextBlock', $when: "${kind.headline != ''}", text: '${kind.headline}', wrap: true, color: '${kind.headlineColor}' },
+        { type: 'FactSet', $when: '${count(kind.facts) > 0}', facts: [{ $data: '${kind.facts}', title: '${title}', value: '${value}' }] },
+        { type: 'TextBlock', $when: "${kind.familiesTitle != ''}", text: '${kind.familiesTitle}', weight: 'Bolder', spacing: 'Medium' },
+        { type: 'FactSet', $when: '${count(kind.families) > 0}', facts: [{ $data: '${kind.families}', title: '${title}', value: '${value}' }] },
+        { type: 'TextBlock', $when: "${kind.failedFamilies != ''}", text: '${kind.failedFamilies}', wrap: true, color: 'Attention' },
+        { type: 'TextBlock', $when: "${kind.itemsTitle != ''}", text: '${kind.itemsTitle}', weight: 'Bolder', spacing: 'Medium' },
+        {
+          type: 'Container', $data: '${kind.items}', spacing: 'Small',
+          items: [
+            { type: 'TextBlock', text: '${title}', wrap: true, color: '${color}' },
+            { type: 'TextBlock', text: '${detail}', wrap: true, isSubtle: true, spacing: 'None' },
+          ],
+        },
+        { type: 'TextBlock', $when: "${kind.moreItems != ''}", text: '${kind.moreItems}', isSubtle: true, wrap: true },
+        { type: 'TextBlock', $when: '${count(kind.warnings) > 0}', text: 'Warnings', weight: 'Bolder', color: 'Warning', spacing: 'Medium' },
+        { type: 'TextBlock', $data: '${kind.warnings}', text: '- ${$data}', wrap: true, isSubtle: true, spacing: 'None' },
+        { type: 'TextBlock', $when: "${kind.moreWarnings != ''}", text: '${kind.moreWarnings}', isSubtle: true, wrap: true },
       ],
     },
     {
