@@ -6,15 +6,14 @@ import { addConnection, setConnectionSecret } from '../../services/admin/connect
 import type { TenantMember } from '../../services/admin/members.ts';
 import type { Config } from '../../services/config.ts';
 import type { BackupSet } from '../../services/db/generated/client.ts';
-import { createMicrosoftServices, type MicrosoftServices } from '../../services/microsoft/services.ts';
+import { createMicrosoftServices } from '../../services/microsoft/services.ts';
 import { silentNotifier } from '../../services/runs/notifier.ts';
 import { startRun, type StartRunResult } from '../../services/runs/start-run.ts';
 import type { OperationRun } from '../../services/runs/run-types.ts';
 import type { SecretKeyring } from '../../services/secrets.ts';
-import { platformTypeOf, priorityOf, restoreFamilies } from '../../services/restores/families.ts';
+import { restoreFamilies } from '../../services/restores/families.ts';
 import { startMicrosoftSimulator, type MicrosoftSimulator, type ScenarioInput, type SimPermission } from '../../sim/microsoft/server.ts';
 import type { SimItem } from '../../sim/microsoft/state.ts';
-import { readFamily } from '../../worker/intune/read-family.ts';
 import { startWorker } from '../../worker/worker.ts';
 import { handlers } from '../../worker/handlers/index.ts';
 import type { TestDatabase } from '../helpers/database.ts';
@@ -138,8 +137,15 @@ export async function startRestoreBed(t: TestDatabase, boss: PgBoss, options: Be
       if (run.status !== 'succeeded') throw new Error(`backup run ${run.id} ended ${run.status}: ${JSON.stringify(run.failures)}`);
       return t.db.backupSet.findFirstOrThrow({ where: { operationRunId: run.id } });
     },
-    syncInventory: () => syncInventoryFromSimulator(t, tenant.id, microsoft, keyring, added.id),
-    syncGroups: () => syncGroupsFromSimulator(t, tenant.id, sim, ids.tenantId),
+    // The real sync handlers, started like any other run: the plan reads what they cached.
+    syncInventory: async () => {
+      const run = await startAndSettle('inventory.sync', {});
+      if (run.status !== 'succeeded') throw new Error(`inventory sync ${run.id} ended ${run.status}: ${JSON.stringify(run.failures)}`);
+    },
+    syncGroups: async () => {
+      const run = await startAndSettle('directory_groups.sync', {});
+      if (run.status !== 'succeeded') throw new Error(`groups sync ${run.id} ended ${run.status}: ${JSON.stringify(run.failures)}`);
+    },
     preview: (backupSetId, selection) => startAndSettle('restore.preview', { backupSetId, ...(selection ? { selection } : {}) }, operator.id),
     execute: (restoreRunId, member = manager) => startRun({ db: t.db, boss, settings: config }, {
       tenantId: tenant.id, type: 'restore.execute', input: { restoreRunId }, actor: { kind: 'member', memberId: member.id }, source: 'teams', deliveryId: randomUUID(),
@@ -148,47 +154,3 @@ export async function startRestoreBed(t: TestDatabase, boss: PgBoss, options: Be
   };
 }
 
-/** A finished run row of a sync type, as the sync handlers leave it. */
-async function recordSync(t: TestDatabase, tenantId: string, type: 'inventory.sync' | 'directory_groups.sync'): Promise<string> {
-  const run = await t.db.operationRun.create({
-    data: { id: randomUUID(), tenantId, type, status: 'succeeded', identityScope: 'active', identityHash: randomUUID(), identityInputs: {}, startedAt: new Date(), finishedAt: new Date() },
-  });
-  return run.id;
-}
-
-/**
- * The inventory of the three restore families read from the simulator with the product's
- * own read code (worker/intune/read-family.ts) and stored as inventory_items, unseen rows
- * marked removed, plus a succeeded inventory.sync run row. Stands in for the inventory.sync
- * handler, which is not committed yet.
- */
-async function syncInventoryFromSimulator(t: TestDatabase, tenantId: string, microsoft: MicrosoftServices, keyring: SecretKeyring, connectionId: string): Promise<void> {
-  const connection = await t.db.providerConnection.findUniqueOrThrow({ where: { id: connectionId } });
-  const graph = microsoft.graphClient({ getAccessToken: async () => (await microsoft.tokens.graphToken(connection, keyring)).accessToken });
-  const runId = await recordSync(t, tenantId, 'inventory.sync');
-  const seenAt = new Date();
-  for (const family of restoreFamilies) {
-    for await (const page of readFamily(graph, family, { fetchMissingAssignments: false })) {
-      for (const o of page) {
-        const data = {
-          odataType: o.odataType, displayName: o.displayName, platformType: platformTypeOf(family, o.payload), priority: priorityOf(o.payload),
-          payload: o.payload as object, payloadHash: o.payloadHash, assignments: o.assignments as object[], lastSeenAt: seenAt, lastSeenRunId: runId, removedAt: null,
-        };
-        await t.db.inventoryItem.upsert({ where: { tenantId_family_graphId: { tenantId, family, graphId: o.graphId } }, create: { tenantId, family, graphId: o.graphId, ...data }, update: data });
-      }
-    }
-  }
-  await t.db.inventoryItem.updateMany({ where: { tenantId, lastSeenAt: { lt: seenAt }, removedAt: null }, data: { removedAt: seenAt } });
-}
-
-/** The groups cache as a delta sync leaves it: current groups, and removed ones kept with their names. */
-async function syncGroupsFromSimulator(t: TestDatabase, tenantId: string, sim: MicrosoftSimulator, simTenantId: string): Promise<void> {
-  const groups = [...sim.state.tenant(simTenantId).groups.values()];
-  const seenAt = new Date();
-  for (const g of groups) {
-    const data = { displayName: g.displayName, securityEnabled: g.securityEnabled, groupTypes: g.groupTypes, lastSeenAt: seenAt, removedAt: null };
-    await t.db.directoryGroup.upsert({ where: { tenantId_groupId: { tenantId, groupId: g.id } }, create: { tenantId, groupId: g.id, ...data }, update: data });
-  }
-  await t.db.directoryGroup.updateMany({ where: { tenantId, groupId: { notIn: groups.map((g) => g.id) }, removedAt: null }, data: { removedAt: seenAt } });
-  await recordSync(t, tenantId, 'directory_groups.sync');
-}
