@@ -22,8 +22,6 @@ export interface GroupsSummary {
   groups: number;
 }
 
-// The contract's $select plus `mail` (directory_groups caches it); delta links keep the selection.
-const select = { $select: 'id,displayName,description,securityEnabled,mailEnabled,mail,groupTypes' };
 
 /**
  * directory_groups.sync: Graph's groups delta query into directory_groups. The first sync
@@ -66,7 +64,7 @@ async function readDelta(ctx: HandlerContext, graph: GraphClient, deltaLink: str
   const seenAt = new Date();
   const read: DeltaRead = { mode: deltaLink ? 'incremental' : 'full', upserted: 0, removed: 0, deltaLink: null };
   const report = throttledProgress(ctx);
-  for await (const page of graph.pages('groups.delta', {}, deltaLink ? { startAt: deltaLink } : { query: select })) {
+  for await (const page of graph.pages('groups.delta', {}, deltaLink ? { startAt: deltaLink } : {})) {
     const present = page.items.filter((g) => !g['@removed']);
     await upsertGroups(ctx.db, tenantId, seenAt, present.map(groupRow));
     read.upserted += present.length;

@@ -27,7 +27,7 @@ export const directoryContracts = {
   }),
   'groups.delta': defineContract({
     key: 'groups.delta', apiVersion: 'v1.0', method: 'GET', path: '/groups/delta',
-    query: { $select: 'id,displayName,description,securityEnabled,mailEnabled,groupTypes' },
+    query: { $select: 'id,displayName,description,securityEnabled,mailEnabled,mail,groupTypes' },
     permissions: groupRead, response: pageOf(groupSchema), paged: true, features: ['groups'], intune: false,
   }),
   /** Restore maps each assignment's group id onto the target tenant. */
