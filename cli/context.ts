@@ -48,7 +48,9 @@ export async function openApp(options: OpenOptions): Promise<AppContext> {
     databaseUrl = embedded.url;
   }
   const current = config.OPERATE_HUB_SECRET_KEY ?? (await ensureLocalSecretKey({ projectDir: config.OPERATE_HUB_HOME ?? projectDir, log: say }));
-  const { applied } = await migrateDatabase(databaseUrl, { log: (m) => logger.debug(m) });
+  const { applied } = await migrateDatabase(databaseUrl, { log: (m) => logger.debug(m) }).catch((error: unknown) => {
+    throw databaseUnreachable(error, databaseUrl, Boolean(embedded));
+  });
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const db = createPrisma(databaseUrl);
   let bossPromise: Promise<PgBoss> | undefined;
@@ -76,4 +78,19 @@ export async function openApp(options: OpenOptions): Promise<AppContext> {
       await embedded?.stop();
     },
   };
+}
+
+/** A database that cannot be reached gets one actionable line, never the password. */
+function databaseUnreachable(error: unknown, url: string, embedded: boolean): Error {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  const reachability = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '28P01', '28000', '3D000', '57P03'];
+  if (!reachability.includes(code)) return error instanceof Error ? error : new Error(String(error));
+  const target = new URL(url);
+  const where = `${target.hostname}:${target.port || '5432'}${target.pathname}`;
+  const hint = embedded
+    ? 'the embedded PostgreSQL did not accept connections; remove .operate-hub/embedded.json if no operate-hub process is running'
+    : code === '28P01' || code === '28000' ? 'check the user and password in DATABASE_URL'
+      : code === '3D000' ? 'create the database or fix its name in DATABASE_URL'
+        : 'is PostgreSQL running and DATABASE_URL right?';
+  return new Error(`cannot use the database at ${where} (${code}): ${hint}`);
 }
