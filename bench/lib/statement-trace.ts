@@ -43,6 +43,8 @@ export function statementLabel(sql: string): string {
  */
 export function createTracedPrisma(url: string) {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Idle clients are terminated when the bench drops its database: expected, not a crash.
+  pool.on('error', () => undefined);
   let current: TracedStatement[] | undefined;
   pool.on('connect', (client) => {
     const target = client as unknown as { query: QueryFn };
