@@ -2,6 +2,7 @@ import { z } from 'zod/v4';
 import { roleAllows } from '../../services/auth/roles.ts';
 import { planClasses } from '../../services/restores/plan-schema.ts';
 import { itemOutcomes } from '../../services/restores/results.ts';
+import { restoreExecuteSchema, restorePreviewSchema } from '../../services/restores/view-schemas.ts';
 import type { RestoreExecuteView, RestorePreviewView } from '../../services/restores/views.ts';
 import type { RunView } from '../../services/views/run-view.ts';
 import type { CardAction } from '../../services/chat/chat-service.ts';
@@ -39,49 +40,6 @@ const MAX_FAMILIES = 20;
 const MAX_CANDIDATES = 3;
 
 const count = z.number().int().nonnegative();
-const nullableText = z.string().nullable();
-const warningSchema = z.object({ family: z.string(), display_name: nullableText, message: z.string() });
-
-const previewSchema = z.object({
-  kind: z.literal('restore_preview'),
-  version: z.literal(1),
-  restore_run_id: z.string(),
-  backup_set_id: z.string(),
-  families: z.array(z.string()),
-  inventory: z.object({ run_id: z.string(), synced_at: z.string() }),
-  previewed_at: z.string(),
-  expires_at: z.string(),
-  counts: z.object(Object.fromEntries(planClasses.map((c) => [c, count])) as Record<(typeof planClasses)[number], typeof count>),
-  attention: z.array(z.object({
-    class: z.enum(['conflict', 'ambiguous']), family: z.string(), display_name: nullableText, odata_type: nullableText, reason_key: z.string(), reason: z.string(),
-    candidates: z.array(z.object({ graph_id: z.string(), display_name: nullableText, odata_type: nullableText })),
-  })),
-  attention_total: count,
-  warnings: z.array(warningSchema),
-  warnings_total: count,
-  executable: z.boolean(),
-  execute_action: z.object({ verb: z.literal('restore_execute'), restoreRunId: z.string() }).nullable(),
-});
-
-const executeSchema = z.object({
-  kind: z.literal('restore_execute'),
-  version: z.literal(1),
-  restore_run_id: z.string(),
-  backup_set_id: z.string(),
-  executed_at: z.string(),
-  counts: z.object(Object.fromEntries(itemOutcomes.map((o) => [o, count])) as Record<(typeof itemOutcomes)[number], typeof count>),
-  attention: z.array(z.object({ outcome: z.enum(itemOutcomes), family: z.string(), display_name: nullableText, odata_type: nullableText, reason: z.string(), reason_code: nullableText })),
-  attention_total: count,
-  warnings: z.array(warningSchema),
-  warnings_total: count,
-});
-
-// Compile-time check that the schemas read what services/restores/views.ts writes.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const previewMatches: Same<z.infer<typeof previewSchema>, RestorePreviewView> = true;
-const executeMatches: Same<z.infer<typeof executeSchema>, RestoreExecuteView> = true;
-void previewMatches;
-void executeMatches;
 
 const familyCounts = z.record(z.string(), count);
 const inventorySummarySchema = z.object({
@@ -109,7 +67,7 @@ function more(total: number, shown: number, noun: string): string {
   return total > shown ? `and ${total - shown} more ${noun}` : '';
 }
 
-function warningLines(warnings: z.infer<typeof warningSchema>[], total: number): Pick<KindSection, 'warnings' | 'moreWarnings'> {
+function warningLines(warnings: RestorePreviewView['warnings'][number][], total: number): Pick<KindSection, 'warnings' | 'moreWarnings'> {
   const shown = warnings.slice(0, MAX_WARNINGS);
   return {
     warnings: shown.map((w) => clip(`${w.display_name ?? humanize(w.family)}: ${w.message}`, 200)),
@@ -117,7 +75,7 @@ function warningLines(warnings: z.infer<typeof warningSchema>[], total: number):
   };
 }
 
-function previewSection(result: z.infer<typeof previewSchema>): KindSection {
+function previewSection(result: RestorePreviewView): KindSection {
   const shown = result.attention.slice(0, MAX_ITEMS);
   const needsLook = result.counts.conflict + result.counts.ambiguous;
   return {
@@ -154,7 +112,7 @@ const outcomeLabels: Record<(typeof itemOutcomes)[number], { label: string; colo
   failed: { label: 'Failed', color: 'Attention' }, not_attempted: { label: 'Not attempted', color: 'Warning' },
 };
 
-function executeSection(result: z.infer<typeof executeSchema>): KindSection {
+function executeSection(result: RestoreExecuteView): KindSection {
   const shown = result.attention.slice(0, MAX_ITEMS);
   const c = result.counts;
   return {
@@ -196,11 +154,11 @@ function optionalFacts(entries: [string, number | undefined][]): Fact[] {
 export function kindSection(view: RunView): KindSection | null {
   try {
     if (view.type === 'restore.preview' && !view.active) {
-      const parsed = previewSchema.safeParse(view.result);
+      const parsed = restorePreviewSchema.safeParse(view.result);
       return parsed.success ? previewSection(parsed.data) : null;
     }
     if (view.type === 'restore.execute' && !view.active) {
-      const parsed = executeSchema.safeParse(view.result);
+      const parsed = restoreExecuteSchema.safeParse(view.result);
       return parsed.success ? executeSection(parsed.data) : null;
     }
     if (view.type === 'inventory.sync') {
@@ -242,7 +200,7 @@ export function kindSection(view: RunView): KindSection | null {
  */
 export function restoreAction(view: RunView): CardAction | null {
   if (view.type !== 'restore.preview' || view.active || view.viewerRole === null || !roleAllows(view.viewerRole, 'manager')) return null;
-  const parsed = previewSchema.safeParse(view.result);
+  const parsed = restorePreviewSchema.safeParse(view.result);
   if (!parsed.success || !parsed.data.executable) return null;
   const restoreRunId = parsed.data.execute_action?.restoreRunId ?? parsed.data.restore_run_id;
   return z.uuid().safeParse(restoreRunId).success ? { verb: 'restore_execute', restoreRunId } : null;
