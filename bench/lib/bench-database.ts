@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { migrateDatabase } from '../../services/db/migrate.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../services/db/embedded.ts';
+import { isProcessAlive } from '../../services/db/embedded-process.ts';
 
 export interface BenchDatabase {
   /** The migrated benchmark database. */
@@ -65,15 +66,7 @@ async function dropStaleBenchDatabases(admin: pg.Client): Promise<void> {
   const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ '^oh_bench_[0-9]+$'`);
   for (const { datname } of rows) {
     const pid = Number(datname.slice('oh_bench_'.length));
-    if (pid === process.pid || !isAlive(pid)) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    if (pid === process.pid || !isProcessAlive(pid)) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

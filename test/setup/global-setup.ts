@@ -5,6 +5,7 @@ import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import { migrateDatabase } from '../../services/db/migrate.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../services/db/embedded.ts';
+import { isProcessAlive } from '../../services/db/embedded-process.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -54,18 +55,10 @@ async function dropStaleDatabases(admin: pg.Client): Promise<void> {
   const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ '^oh_(template|test)_'`);
   for (const { datname } of rows) {
     const pid = Number(/_(\d+)(_|$)/.exec(datname)?.[1]);
-    if (!Number.isFinite(pid) || !isAlive(pid)) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    if (!Number.isFinite(pid) || !isProcessAlive(pid)) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
