@@ -35,8 +35,3 @@ export async function unbindChannel(db: Db, input: { platform: 'teams' | 'slack'
   if (!binding) throw new AppError('not_found', `Channel ${input.channelId} is not bound.`);
   return db.channelBinding.delete({ where: { id: binding.id } });
 }
-
-/** The tenant a channel is bound to; Teams lookups ignore the team id. */
-export function findBinding(db: Db, platform: 'teams' | 'slack', channelId: string, teamId: string) {
-  return db.channelBinding.findFirst({ where: { platform, channelId, ...(platform === 'slack' ? { teamId } : {}) }, include: { tenant: true } });
-}

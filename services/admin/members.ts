@@ -51,11 +51,3 @@ export async function removeMember(db: Db, input: { tenantId: string; platform: 
   if (!member) throw new AppError('not_found', `No ${input.platform} member ${input.userId} in this tenant.`);
   return db.tenantMember.delete({ where: { id: member.id } });
 }
-
-/** The member records of one chat user (Teams ignores the team; Slack needs it). */
-export function membershipsOf(db: Db, platform: 'teams' | 'slack', userId: string, teamId: string) {
-  return db.tenantMember.findMany({
-    where: { platform, platformUserId: userId, ...(platform === 'slack' ? { teamId } : {}) },
-    include: { tenant: true },
-  });
-}

@@ -1,8 +1,7 @@
 import { AppError } from '../errors.ts';
 import type { Db } from '../db/client.ts';
 import type { Tenant, TenantMember } from '../db/generated/client.ts';
-import { membershipsOf } from '../admin/members.ts';
-import { findBinding } from '../admin/bindings.ts';
+import { jsonRow } from '../db/json-rows.ts';
 
 export type ChatPlatform = 'teams' | 'slack';
 
@@ -43,24 +42,48 @@ function setupDetail(caller: ChatCaller, place: ChatPlace) {
   };
 }
 
+interface Membership extends TenantMember {
+  tenant: Tenant;
+}
+
+/**
+ * The caller's member records (with their tenants) and the channel's bound tenant, in ONE
+ * statement: every chat request waits on this before its ack. Teams ignores the team id
+ * (stored as ''); Slack needs it.
+ */
+async function lookupCaller(db: Db, caller: ChatCaller, place: ChatPlace): Promise<{ memberships: Membership[]; boundTenant: Tenant | null }> {
+  const team = caller.platform === 'slack' ? caller.teamId : null;
+  const [row] = await db.$queryRaw<{ memberships: unknown; bound: unknown }[]>`
+    SELECT
+      (SELECT coalesce(jsonb_agg(jsonb_build_object('member', to_jsonb(m), 'tenant', to_jsonb(t)) ORDER BY t.name), '[]'::jsonb)
+         FROM tenant_members m JOIN tenants t ON t.id = m.tenant_id
+        WHERE m.platform = ${caller.platform}::platform AND m.platform_user_id = ${caller.userId}
+          AND (${team}::text IS NULL OR m.team_id = ${team}::text)) AS memberships,
+      (SELECT to_jsonb(t) FROM channel_bindings b JOIN tenants t ON t.id = b.tenant_id
+        WHERE ${place.personal} = false AND b.platform = ${caller.platform}::platform AND b.channel_id = ${place.channelId}
+          AND (${team}::text IS NULL OR b.team_id = ${team}::text)
+        LIMIT 1) AS bound`;
+  const entries = Array.isArray(row?.memberships) ? (row.memberships as { member: unknown; tenant: unknown }[]) : [];
+  return {
+    memberships: entries.map((entry) => ({ ...jsonRow.member(entry.member), tenant: jsonRow.tenant(entry.tenant) })),
+    boundTenant: row?.bound ? jsonRow.tenant(row.bound) : null,
+  };
+}
+
 /**
  * The tenant of a chat request: the channel's binding, else the member's only tenant,
  * else `--tenant`. The tenant is never taken from a payload. `--tenant X` in a channel
  * bound to another tenant is refused.
  */
 export async function resolveChatContext(db: Db, caller: ChatCaller, place: ChatPlace, tenantFlag?: string): Promise<ChatContext> {
-  // Independent reads: in parallel, as every chat request waits on them before its ack.
-  const [memberships, binding] = await Promise.all([
-    membershipsOf(db, caller.platform, caller.userId, caller.teamId),
-    place.personal ? null : findBinding(db, caller.platform, place.channelId, caller.teamId),
-  ]);
+  const { memberships, boundTenant } = await lookupCaller(db, caller, place);
   const detail = setupDetail(caller, place);
   let tenant: Tenant | undefined;
-  if (binding) {
-    if (tenantFlag && tenantFlag !== binding.tenant.slug) {
-      throw new AppError('tenant_mismatch', `This channel is bound to ${binding.tenant.name}; --tenant ${tenantFlag} is not allowed here.`, { detail });
+  if (boundTenant) {
+    if (tenantFlag && tenantFlag !== boundTenant.slug) {
+      throw new AppError('tenant_mismatch', `This channel is bound to ${boundTenant.name}; --tenant ${tenantFlag} is not allowed here.`, { detail });
     }
-    tenant = binding.tenant;
+    tenant = boundTenant;
   } else if (tenantFlag) {
     tenant = memberships.find((m) => m.tenant.slug === tenantFlag)?.tenant;
     if (!tenant) throw new AppError('member_unknown', `You are not a member of a tenant "${tenantFlag}".`, { detail });
