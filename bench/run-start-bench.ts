@@ -10,7 +10,7 @@ import { createLogger } from '../services/logger.ts';
 import { createMetrics } from '../services/metrics.ts';
 import { ensureQueues } from '../services/runs/queues.ts';
 import { authorize } from '../services/auth/authorize.ts';
-import { usableDefaultConnection } from '../services/operations/prerequisites.ts';
+import { createStartReads } from '../services/runs/start-reads.ts';
 import { seedConnection, seedMember, seedSchedule, seedTenant } from '../test/helpers/fixtures.ts';
 import { parseBenchEnv } from './lib/bench-env.ts';
 import { openBenchDatabase } from './lib/bench-database.ts';
@@ -24,6 +24,8 @@ import { printLoad, printPickup, printRatios, printTraces, type LoadRow, type Ra
 const env = parseBenchEnv(process.env);
 const say = (message: string) => process.stdout.write(`${message}\n`);
 const logger = createLogger('warn', pino.destination({ fd: 2, sync: true }));
+/** Many short rounds: a slow spell of the machine lands on every scenario alike. */
+const ROUNDS = 20;
 
 async function seed(db: Db): Promise<BenchTarget> {
   const tenant = await seedTenant(db, 'Bench Tenant');
@@ -37,7 +39,7 @@ async function loadLevels(deps: ScenarioDeps): Promise<{ rows: LoadRow[]; levels
   const rows: LoadRow[] = [];
   const levels: RatioInput[] = [];
   for (const concurrency of [1, 8]) {
-    const options = { ops: env.BENCH_OPS, concurrency, warmup: env.BENCH_WARMUP, rounds: 5 };
+    const options = { ops: env.BENCH_OPS, concurrency, warmup: env.BENCH_WARMUP, rounds: ROUNDS };
     const { insert, mechanism, startRun, startRunChat } = await measureInterleaved({
       insert: () => insertFloorRow(deps.db, deps.target),
       mechanism: () => mechanismStart(deps),
@@ -67,8 +69,11 @@ async function traceRoundTrips(url: string, deps: ScenarioDeps) {
     ['startRun (chat)', () => startRunOnce(tracedDeps, { chat: true })],
     // Its parts, to tell Prisma's client-side cost per ORM call from the database's.
     ['  authorize (1 ORM read)', () => authorize(traced.db, { kind: 'member', memberId }, tenantId, 'operator', 'bench')],
-    ['  default connection (1 ORM read)', () => usableDefaultConnection(traced.db, tenantId)],
     ['  the member read as $queryRaw', () => traced.db.$queryRaw`SELECT * FROM tenant_members WHERE id = ${memberId}::uuid`],
+    ['  startRun\'s batched reads (member, schedule, connection)', () => {
+      const reads = createStartReads(traced.db, tenantId);
+      return Promise.all([reads.member(memberId), reads.schedule(deps.target.scheduleId), reads.defaultConnection()]);
+    }],
   ];
   try {
     const profiles = [];
@@ -88,7 +93,7 @@ async function main(): Promise<void> {
   printSection('startRun: floors, startRun, job pickup');
   const database = await openBenchDatabase({ databaseUrl: env.DATABASE_URL, log: (m) => say(`  ${m}`) });
   say(`database: ${database.name} on ${database.server}; ${env.BENCH_OPS} ops per row after ${env.BENCH_WARMUP} warm-up ops,`);
-  say('  the four scenarios of one concurrency level measured in 5 alternating rounds (fair under changing background load)');
+  say(`  the four scenarios of one concurrency level measured in ${ROUNDS} alternating rounds, each led by the next scenario (fair under changing background load)`);
   say('settings: Prisma client = createPrisma (pg adapter, pool 10); pg-boss = createBoss (production settings) + ensureQueues');
   const db = createPrisma(database.url);
   let boss: PgBoss | undefined;

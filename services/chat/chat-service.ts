@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { recordAudit } from '../audit.ts';
-import { startRun } from '../runs/start-run.ts';
+import { startRun, type RunMessageRef } from '../runs/start-run.ts';
 import { cancelRun } from '../runs/cancel-run.ts';
 import { findRun, listRuns } from '../runs/queries.ts';
 import type { RunNotifier } from '../runs/notifier.ts';
@@ -58,9 +58,9 @@ const startTypes = { verify: 'provider_connection.verify', inventory: 'inventory
 export function createChatService(deps: ChatServiceDeps) {
   const { db } = deps;
 
-  async function runReply(context: ChatContext, run: OperationRun, flags?: { deduplicated?: boolean; redelivered?: boolean }): Promise<ChatReply> {
+  async function runReply(context: ChatContext, run: OperationRun, flags?: { deduplicated?: boolean; redelivered?: boolean; messages?: RunMessageRef[] }): Promise<ChatReply> {
     const [messages, view] = await Promise.all([
-      db.runMessage.findMany({ where: { runId: run.id }, select: { platform: true, channelId: true, messageId: true } }),
+      flags?.messages ?? db.runMessage.findMany({ where: { runId: run.id }, select: { platform: true, channelId: true, messageId: true } }),
       buildRunView(db, run, context.tenant, context.member.role),
     ]);
     return {

@@ -13,10 +13,8 @@ export const connectionVerify = defineOperation({
   identityScope: 'active',
   identity: ({ context }) => ({ connection_id: context.provider_connection_id ?? '' }),
   requiredRole: 'operator',
-  prerequisites: async (db, tenantId, input) => {
-    const connection = await db.providerConnection.findFirst({
-      where: input.connectionId ? { id: input.connectionId, tenantId } : { tenantId, isDefault: true },
-    });
+  prerequisites: async (reads, _tenantId, input) => {
+    const connection = await (input.connectionId ? reads.connection(input.connectionId) : reads.defaultConnection());
     if (!connection) {
       throw input.connectionId ? new AppError('not_found', 'No such connection in this tenant.') : new AppError('connection_missing');
     }

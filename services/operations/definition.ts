@@ -1,5 +1,5 @@
 import type { z } from 'zod/v4';
-import type { Db } from '../db/client.ts';
+import type { StartReads } from '../runs/start-reads.ts';
 import type { Role } from '../auth/roles.ts';
 import type { Config } from '../config.ts';
 
@@ -44,8 +44,11 @@ export interface OperationDefinition<I = unknown> {
   identityScope: 'active' | 'strict';
   identity: (args: IdentityArgs<I>) => Record<string, string>;
   requiredRole: Role | 'system';
-  /** Throws AppError (connection_missing, connection_blocked, not_found, ...). */
-  prerequisites: (db: Db, tenantId: string, input: I, settings: OperationSettings) => Promise<PrerequisiteContext>;
+  /**
+   * Throws AppError (connection_missing, connection_blocked, not_found, ...). Reads go
+   * through `reads` (tenant-scoped, batched with the member read into one statement).
+   */
+  prerequisites: (reads: StartReads, tenantId: string, input: I, settings: OperationSettings) => Promise<PrerequisiteContext>;
   /** pg-boss job expiry: a killed worker blocks the identity at most this long. */
   expireInSeconds: number;
   /** The handler's own time limit (operation_timeout), below the expiry. */

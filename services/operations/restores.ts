@@ -20,8 +20,8 @@ export const restorePreview = defineOperation({
   identityScope: 'active',
   identity: ({ input }) => ({ backup_set_id: input.backupSetId, selection_hash: selectionHash(input.selection) }),
   requiredRole: 'operator',
-  prerequisites: async (db, tenantId, input) => {
-    const set = await db.backupSet.findFirst({ where: { id: input.backupSetId, tenantId } });
+  prerequisites: async (reads, _tenantId, input) => {
+    const set = await reads.backupSet(input.backupSetId);
     if (!set) throw new AppError('not_found', 'No such backup in this tenant.');
     const unknown = (input.selection?.families ?? []).filter((f) => !set.families.includes(f));
     if (unknown.length > 0) throw new AppError('invalid_input', `Backup ${set.id.slice(0, 8)} has no ${unknown.join(', ')}; it holds ${set.families.join(', ')}.`);
@@ -43,10 +43,10 @@ export const restoreExecute = defineOperation({
   identityScope: 'strict',
   identity: ({ input }) => ({ restore_run_id: input.restoreRunId }),
   requiredRole: 'manager',
-  prerequisites: async (db, tenantId, input, settings) => {
-    const plan = await executablePlan(db, tenantId, input.restoreRunId, settings.RESTORE_PLAN_MAX_AGE_MINUTES);
-    const connection = await usableDefaultConnection(db, tenantId);
-    await assertRestoreReady(db, connection);
+  prerequisites: async (reads, tenantId, input, settings) => {
+    const plan = await executablePlan(reads.db, tenantId, input.restoreRunId, settings.RESTORE_PLAN_MAX_AGE_MINUTES);
+    const connection = await usableDefaultConnection(reads);
+    await assertRestoreReady(reads.db, connection);
     return {
       restore_run_id: plan.id,
       backup_set_id: plan.backupSetId,

@@ -1,11 +1,12 @@
 import { z } from 'zod/v4';
 import { defineOperation } from './definition.ts';
 import { tenantLabel, usableDefaultConnection } from './prerequisites.ts';
+import type { StartReads } from '../runs/start-reads.ts';
 
 const syncInputSchema = z.strictObject({});
 
-async function syncPrerequisites(db: Parameters<typeof usableDefaultConnection>[0], tenantId: string) {
-  const [connection, label] = await Promise.all([usableDefaultConnection(db, tenantId), tenantLabel(db, tenantId)]);
+async function syncPrerequisites(reads: StartReads, tenantId: string) {
+  const [connection, label] = await Promise.all([usableDefaultConnection(reads), tenantLabel(reads)]);
   return {
     provider_connection_id: connection.id,
     target_scope: { kind: 'tenant' as const, id: tenantId, label },
@@ -18,7 +19,7 @@ export const inventorySync = defineOperation({
   identityScope: 'active',
   identity: ({ tenantId }) => ({ tenant_id: tenantId }),
   requiredRole: 'operator',
-  prerequisites: (db, tenantId) => syncPrerequisites(db, tenantId),
+  prerequisites: (reads, tenantId) => syncPrerequisites(reads, tenantId),
   expireInSeconds: 1800,
   timeoutSeconds: 1500,
   retryLimit: 2,
@@ -30,7 +31,7 @@ export const directoryGroupsSync = defineOperation({
   identityScope: 'active',
   identity: ({ tenantId }) => ({ tenant_id: tenantId }),
   requiredRole: 'operator',
-  prerequisites: (db, tenantId) => syncPrerequisites(db, tenantId),
+  prerequisites: (reads, tenantId) => syncPrerequisites(reads, tenantId),
   expireInSeconds: 1200,
   timeoutSeconds: 900,
   retryLimit: 2,

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
 import { fromPrisma } from 'pg-boss';
 import { AppError } from '../errors.ts';
-import type { Db, Tx } from '../db/client.ts';
+import { Prisma, type Db, type Tx } from '../db/client.ts';
 import type { Actor, TriggerSource } from '../auth/actor.ts';
 import { actorLabel } from '../auth/actor.ts';
 import { authorize } from '../auth/authorize.ts';
 import { recordAudit } from '../audit.ts';
 import { isOperationType, operationDefinition, operationTypes, queueName, type OperationType } from '../operations/registry.ts';
 import { identityHash } from './identity.ts';
+import { createStartReads } from './start-reads.ts';
 import type { OperationRun, RunContext } from './run-types.ts';
 import type { Metrics } from '../metrics.ts';
 import { settingDefaults } from '../config.ts';
@@ -34,12 +35,25 @@ export interface StartRunRequest {
   deliveryPlatform?: 'teams' | 'slack';
 }
 
+/** A chat message that shows a run (run_messages), for a pointer to it. */
+export interface RunMessageRef {
+  platform: string;
+  channelId: string;
+  messageId: string;
+}
+
 export interface StartRunResult {
   run: OperationRun;
   /** True when an existing run was returned instead of a new one. */
   deduplicated: boolean;
   /** True when this exact delivery was handled before. */
   redelivered: boolean;
+  /**
+   * The chat messages showing the run, when startRun knows them without another read:
+   * none for a new run; the run's own for a chat start that joined an active run (read in
+   * the statement that records the delivery). Absent when unknown.
+   */
+  messages?: RunMessageRef[];
 }
 
 /**
@@ -47,6 +61,12 @@ export interface StartRunResult {
  * checks prerequisites, computes the identity, then in ONE transaction inserts the run
  * and enqueues its job (the run id is the job id). A denial or failed prerequisite is
  * audited and thrown: no row, no job. An identity conflict returns the existing run.
+ *
+ * Round trips: the member, the prerequisites and (active scope) the type's active runs
+ * are ONE batched read; a start whose identity is already active returns that run with
+ * no transaction (a chat start records its delivery in one statement); a new run costs
+ * BEGIN, one statement (delivery, run, audit), boss.send and COMMIT. The unique indexes
+ * still decide every race: the read is only a shortcut for the common repeat.
  */
 export async function startRun(deps: StartRunDeps, request: StartRunRequest): Promise<StartRunResult> {
   const type = parseType(request.type);
@@ -58,11 +78,13 @@ export async function startRun(deps: StartRunDeps, request: StartRunRequest): Pr
   }
   const action = `run.start.${type}`;
   const settings = deps.settings ?? { RESTORE_PLAN_MAX_AGE_MINUTES: settingDefaults.RESTORE_PLAN_MAX_AGE_MINUTES };
-  // Both are reads; run them together. A denial wins: a prerequisite failure is audited
-  // only for an actor who was allowed to start.
-  const [authorized, prerequisites] = await Promise.allSettled([
-    authorize(deps.db, request.actor, request.tenantId, definition.requiredRole, action),
-    definition.prerequisites(deps.db, request.tenantId, parsed.data, settings),
+  // All reads, requested together so they travel as one statement. A denial wins: a
+  // prerequisite failure is audited only for an actor who was allowed to start.
+  const reads = createStartReads(deps.db, request.tenantId);
+  const [authorized, prerequisites, active] = await Promise.allSettled([
+    authorize(deps.db, request.actor, request.tenantId, definition.requiredRole, action, reads.member),
+    definition.prerequisites(reads, request.tenantId, parsed.data, settings),
+    definition.identityScope === 'active' ? reads.activeRuns(type) : Promise.resolve([]),
   ]);
   if (authorized.status === 'rejected') {
     deps.metrics?.runsDenied.inc({ type });
@@ -90,13 +112,22 @@ export async function startRun(deps: StartRunDeps, request: StartRunRequest): Pr
   const row = {
     tenantId: request.tenantId, type, scope: definition.identityScope, hash: identityHash(identityInputs), identityInputs, context,
   };
+  if (active.status === 'rejected') throw active.reason;
+  const running = active.value.find((run) => run.identityHash === row.hash && run.identityScope === row.scope);
+  if (running) {
+    const result = await joinActiveRun(deps.db, running, request);
+    deps.metrics?.runsDeduplicated.inc({ type });
+    return result;
+  }
   // An active-scope conflict can finish between our insert and our read: try again then.
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    // A burst of starts queues for pool connections: wait for one rather than fail at 2 s.
-    const result = await deps.db.$transaction(async (tx) => insertOrFind(deps.boss, tx, row, request), { maxWait: 15_000, timeout: 20_000 });
-    if (result) {
+    try {
+      // A burst of starts queues for pool connections: wait for one rather than fail at 2 s.
+      const result = await deps.db.$transaction(async (tx) => insertOrFind(deps.boss, tx, row, request), { maxWait: 15_000, timeout: 20_000 });
       (result.deduplicated ? deps.metrics?.runsDeduplicated : deps.metrics?.runsStarted)?.inc({ type });
       return result;
+    } catch (error) {
+      if (!(error instanceof IdentityMoved)) throw error;
     }
   }
   throw new AppError('internal_error', undefined, { message: `startRun: identity of ${type} kept changing under contention` });
@@ -118,42 +149,57 @@ interface RunRow {
   context: RunContext;
 }
 
-async function insertOrFind(boss: PgBoss, tx: Tx, row: RunRow, request: StartRunRequest): Promise<StartRunResult | null> {
+/** The conflicting run finished between our insert and our read: roll back, start over. */
+class IdentityMoved extends Error {}
+
+/**
+ * One statement writes the start: the delivery claim (chat only), the run unless that
+ * delivery was seen before or the identity is taken (ON CONFLICT DO NOTHING without a
+ * target covers both partial identity indexes without aborting the transaction), and the
+ * audit event of a run actually created. Kept to plain VALUES inserts: PostgreSQL plans
+ * it in a fraction of what a CTE with scalar subqueries costs, on every start.
+ */
+function writeStart(tx: Tx, runId: string, row: RunRow, request: StartRunRequest) {
+  const { trigger } = row.context;
+  const platform = request.deliveryPlatform;
+  const run = Prisma.sql`${runId}::uuid, ${row.tenantId}::uuid, ${row.type}, 'queued', ${row.scope}::identity_scope, ${row.hash},
+    ${JSON.stringify(row.identityInputs)}::jsonb, ${JSON.stringify(row.context)}::jsonb, 0, now(), now()`;
+  const audit = Prisma.sql`INSERT INTO audit_events (id, tenant_id, actor, platform, platform_user_id, action, outcome, target_id, detail, created_at)
+    SELECT ${randomUUID()}::uuid, ${row.tenantId}::uuid, ${trigger.actor}, ${platform ?? trigger.source}, ${trigger.platform_user ?? null},
+           ${`run.start.${row.type}`}, 'succeeded', id::text, '{}'::jsonb, created_at
+    FROM run RETURNING created_at`;
+  const columns = Prisma.raw('id, tenant_id, type, status, identity_scope, identity_hash, identity_inputs, context, attempt, created_at, updated_at');
+  return tx.$queryRaw<{ created_at: Date }[]>(platform
+    ? Prisma.sql`WITH delivery AS (
+        INSERT INTO inbound_deliveries (id, platform, delivery_id, run_id, created_at)
+        VALUES (${randomUUID()}::uuid, ${platform}, ${request.deliveryId}, ${runId}::uuid, now())
+        ON CONFLICT DO NOTHING RETURNING id
+      ), run AS (
+        INSERT INTO operation_runs (${columns}) SELECT ${run} FROM delivery ON CONFLICT DO NOTHING RETURNING id, created_at
+      ) ${audit}`
+    : Prisma.sql`WITH run AS (
+        INSERT INTO operation_runs (${columns}) VALUES (${run}) ON CONFLICT DO NOTHING RETURNING id, created_at
+      ) ${audit}`);
+}
+
+async function insertOrFind(boss: PgBoss, tx: Tx, row: RunRow, request: StartRunRequest): Promise<StartRunResult> {
   const runId = randomUUID();
-  const platform = request.deliveryPlatform ?? null;
-  const audit = {
-    actor: row.context.trigger.actor, platform: platform ?? row.context.trigger.source, user: row.context.trigger.platform_user ?? null,
-    action: `run.start.${row.type}`,
-  };
-  // One statement: claim the delivery (chat only), insert the run unless the delivery was
-  // seen before, and audit the start. ON CONFLICT DO NOTHING (no target) covers both
-  // partial identity indexes without aborting the transaction.
-  const [written] = await tx.$queryRaw<{ delivered: number; created_at: Date | null; updated_at: Date | null }[]>`
-    WITH delivery AS (
-      INSERT INTO inbound_deliveries (id, platform, delivery_id, run_id, created_at)
-      SELECT ${randomUUID()}::uuid, ${platform}::text, ${request.deliveryId}, ${runId}::uuid, now() WHERE ${platform}::text IS NOT NULL
-      ON CONFLICT DO NOTHING RETURNING id
-    ), run AS (
-      INSERT INTO operation_runs (id, tenant_id, type, status, identity_scope, identity_hash, identity_inputs, context, attempt, created_at, updated_at)
-      SELECT ${runId}::uuid, ${row.tenantId}::uuid, ${row.type}, 'queued', ${row.scope}::identity_scope, ${row.hash},
-             ${JSON.stringify(row.identityInputs)}::jsonb, ${JSON.stringify(row.context)}::jsonb, 0, now(), now()
-      WHERE ${platform}::text IS NULL OR EXISTS (SELECT 1 FROM delivery)
-      ON CONFLICT DO NOTHING RETURNING created_at, updated_at
-    ), audited AS (
-      INSERT INTO audit_events (id, tenant_id, actor, platform, platform_user_id, action, outcome, target_id, detail, created_at)
-      SELECT ${randomUUID()}::uuid, ${row.tenantId}::uuid, ${audit.actor}, ${audit.platform}, ${audit.user}, ${audit.action}, 'succeeded', ${runId}, '{}'::jsonb, now()
-      FROM run
-    )
-    SELECT (SELECT count(*) FROM delivery)::int AS delivered, (SELECT created_at FROM run) AS created_at, (SELECT updated_at FROM run) AS updated_at`;
-  if (platform && written?.delivered === 0) return previousDelivery(tx, request);
-  if (written?.created_at) {
+  const platform = request.deliveryPlatform;
+  const [written] = await writeStart(tx, runId, row, request);
+  if (written) {
     await boss.send(queueName(row.type), { runId }, { id: runId, db: fromPrisma(tx) });
     const run: OperationRun = {
       id: runId, tenantId: row.tenantId, type: row.type, status: 'queued', identityScope: row.scope, identityHash: row.hash,
       identityInputs: row.identityInputs, context: row.context as unknown as OperationRun['context'], summary: {}, failures: [], result: null,
-      attempt: 0, createdAt: written.created_at, startedAt: null, finishedAt: null, updatedAt: written.updated_at ?? written.created_at,
+      attempt: 0, createdAt: written.created_at, startedAt: null, finishedAt: null, updatedAt: written.created_at,
     };
-    return { run, deduplicated: false, redelivered: false };
+    return { run, deduplicated: false, redelivered: false, messages: [] };
+  }
+  if (platform) {
+    // Nothing was created: either this delivery was seen before (its row points elsewhere)
+    // or we claimed it just now and the identity is taken.
+    const delivery = await tx.inboundDelivery.findUnique({ where: { platform_deliveryId: { platform, deliveryId: request.deliveryId } }, select: { runId: true } });
+    if (delivery?.runId !== runId) return previousDelivery(tx, request);
   }
   const existing = await tx.operationRun.findFirst({
     where: {
@@ -162,14 +208,34 @@ async function insertOrFind(boss: PgBoss, tx: Tx, row: RunRow, request: StartRun
     },
     orderBy: { createdAt: 'desc' },
   });
-  if (!existing) return null;
+  if (!existing) throw new IdentityMoved();
   if (platform) {
     await tx.inboundDelivery.updateMany({ where: { platform, deliveryId: request.deliveryId }, data: { runId: existing.id } });
   }
   return { run: existing, deduplicated: true, redelivered: false };
 }
 
-async function previousDelivery(tx: Tx, request: StartRunRequest): Promise<StartRunResult> {
+/**
+ * The identity is already queued or running: that run is the answer. A chat start still
+ * records its delivery (pointing at that run) so a redelivery is recognised, and reads,
+ * in the same statement, where the run is already shown so the surface can point there.
+ */
+async function joinActiveRun(db: Db, run: OperationRun, request: StartRunRequest): Promise<StartRunResult> {
+  if (!request.deliveryPlatform) return { run, deduplicated: true, redelivered: false };
+  const [row] = await db.$queryRaw<{ claimed: number; messages: RunMessageRef[] }[]>`
+    WITH claimed AS (
+      INSERT INTO inbound_deliveries (id, platform, delivery_id, run_id, created_at)
+      VALUES (${randomUUID()}::uuid, ${request.deliveryPlatform}, ${request.deliveryId}, ${run.id}::uuid, now())
+      ON CONFLICT DO NOTHING RETURNING id
+    )
+    SELECT (SELECT count(*) FROM claimed)::int AS claimed,
+           (SELECT coalesce(jsonb_agg(jsonb_build_object('platform', m.platform, 'channelId', m.channel_id, 'messageId', m.message_id) ORDER BY m.created_at), '[]'::jsonb)
+              FROM run_messages m WHERE m.run_id = ${run.id}::uuid) AS messages`;
+  if (!row?.claimed) return previousDelivery(db, request);
+  return { run, deduplicated: true, redelivered: false, messages: row.messages };
+}
+
+async function previousDelivery(tx: Db | Tx, request: StartRunRequest): Promise<StartRunResult> {
   const delivery = await tx.inboundDelivery.findUnique({
     where: { platform_deliveryId: { platform: request.deliveryPlatform ?? '', deliveryId: request.deliveryId } },
   });

@@ -104,6 +104,27 @@ describe('startRun identity', () => {
     expect([one.redelivered, two.redelivered].sort()).toEqual([false, true]);
     expect(await t.db.inboundDelivery.count({ where: { deliveryId: request.deliveryId } })).toBe(1);
   });
+
+  it('50 concurrent chat starts of one sync: 1 run; every delivery is recorded against it, and each redelivery is recognised', async () => {
+    const { tenant, operator } = await tenantWithConnection();
+    const request = (deliveryId: string) => ({
+      tenantId: tenant.id, type: 'inventory.sync', actor: { kind: 'member', memberId: operator.id } as const,
+      source: 'slack' as const, deliveryId, deliveryPlatform: 'slack' as const,
+    });
+    const deliveries = Array.from({ length: 50 }, () => `trigger-${randomUUID()}`);
+    const first = await Promise.all(deliveries.map((d) => startRun(deps(), request(d))));
+    const runIds = new Set(first.map((r) => r.run.id));
+    expect(runIds.size).toBe(1);
+    expect(first.filter((r) => !r.deduplicated)).toHaveLength(1);
+    expect(first.every((r) => !r.redelivered)).toBe(true);
+    const recorded = await t.db.inboundDelivery.findMany({ where: { deliveryId: { in: deliveries } } });
+    expect(recorded).toHaveLength(50);
+    expect(new Set(recorded.map((d) => d.runId))).toEqual(runIds);
+
+    const again = await Promise.all(deliveries.slice(0, 10).map((d) => startRun(deps(), request(d))));
+    expect(again.every((r) => r.redelivered && runIds.has(r.run.id))).toBe(true);
+    expect(await t.db.operationRun.count({ where: { tenantId: tenant.id } })).toBe(1);
+  });
 });
 
 describe('startRun atomicity', () => {
