@@ -60,7 +60,7 @@ export async function measureLoad(op: (index: number) => Promise<unknown>, optio
 }
 
 /**
- * Measures several operations in alternating rounds (A B C, A B C, ...), each round a slice of
+ * Measures several operations in alternating rounds (A B C, B C A, C A B, ...), each round a slice of
  * `ops`, so a change in background load (a shared machine) hits every operation alike and their
  * ratios stay meaningful. Warm-up runs each operation once, before the first round.
  */
@@ -74,7 +74,9 @@ export async function measureInterleaved<K extends string>(
   for (const key of keys) await drive(ops[key], options.warmup, options.concurrency);
   for (let round = 0; round < options.rounds; round += 1) {
     const count = Math.floor(options.ops / options.rounds) + (round < options.ops % options.rounds ? 1 : 0);
-    for (const key of keys) {
+    // Rotate who goes first: a scenario never always follows the same one (whose writes
+    // may leave autovacuum, a checkpoint or pg-boss maintenance running behind it).
+    for (const key of keys.map((_, i) => keys[(i + round) % keys.length] as K)) {
       const elapsed = await drive(ops[key], count, options.concurrency, latencies.get(key));
       wall.set(key, (wall.get(key) ?? 0) + elapsed);
     }
