@@ -87,7 +87,8 @@ export async function startRun(deps: StartRunDeps, request: StartRunRequest): Pr
     definition.identityScope === 'active' ? reads.activeRuns(type) : Promise.resolve([]),
   ]);
   if (authorized.status === 'rejected') {
-    deps.metrics?.runsDenied.inc({ type });
+    // A database that cannot be reached is an error, not a denial.
+    if (authorized.reason instanceof AppError && authorized.reason.code === 'not_authorized') deps.metrics?.runsDenied.inc({ type });
     throw authorized.reason;
   }
   const who = authorized.value;

@@ -7,6 +7,7 @@ import { PrismaClient, type Db } from '../../services/db/client.ts';
 import { jsonRow } from '../../services/db/json-rows.ts';
 import { createStartReads } from '../../services/runs/start-reads.ts';
 import { startRun } from '../../services/runs/start-run.ts';
+import { createMetrics } from '../../services/metrics.ts';
 import { resolveChatContext } from '../../services/chat/caller.ts';
 import { bindChannel } from '../../services/admin/bindings.ts';
 import { createTestDatabase, withDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -120,6 +121,12 @@ describe('startRun reads', () => {
       const reads = createStartReads(gone.db, randomUUID());
       const results = await Promise.allSettled([reads.tenant(), reads.defaultConnection()]);
       expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      // startRun passes the failure on; it is not counted as a denial.
+      const metrics = createMetrics();
+      await expect(startRun({ db: gone.db, boss, metrics }, {
+        tenantId: randomUUID(), type: 'inventory.sync', actor: { kind: 'member', memberId: randomUUID() }, source: 'cli', deliveryId: randomUUID(),
+      })).rejects.toThrow(/oh_missing_/);
+      expect((await metrics.runsDenied.get()).values).toEqual([]);
     } finally {
       await gone.close();
     }

@@ -192,9 +192,11 @@ describe('startRun authorization', () => {
   it('a readonly member gets a typed denial and an audit event, and no row', async () => {
     const { tenant } = await tenantWithConnection();
     const reader = await seedMember(t.db, tenant.id, 'readonly');
-    await expect(startRun(deps(), { tenantId: tenant.id, type: 'inventory.sync', actor: { kind: 'member', memberId: reader.id }, source: 'teams', deliveryId: randomUUID() }))
+    const metrics = createMetrics();
+    await expect(startRun({ ...deps(), metrics }, { tenantId: tenant.id, type: 'inventory.sync', actor: { kind: 'member', memberId: reader.id }, source: 'teams', deliveryId: randomUUID() }))
       .rejects.toMatchObject({ code: 'not_authorized' });
     expect(await t.db.operationRun.count({ where: { tenantId: tenant.id } })).toBe(0);
+    expect((await metrics.runsDenied.get()).values).toEqual([expect.objectContaining({ value: 1, labels: { type: 'inventory.sync' } })]);
     const audit = await t.db.auditEvent.findFirstOrThrow({ where: { tenantId: tenant.id, outcome: 'denied' } });
     expect(audit).toMatchObject({ actor: reader.id, action: 'run.start.inventory.sync' });
   });
