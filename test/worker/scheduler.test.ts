@@ -33,6 +33,28 @@ async function scheduledRuns(scheduleId: string) {
     .map((r) => (r.context as { scheduled_for: string }).scheduled_for).sort();
 }
 
+/** A scheduler in its own process (fixtures/scheduler-child.ts) that ticks only when told to. */
+function schedulerChild(killAt: number) {
+  const p = spawn(process.execPath, ['--import', 'tsx', 'test/worker/fixtures/scheduler-child.ts', t.url, '2026-11-27T01:00:01Z', '60', '6', String(killAt)], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => p.once('exit', (code, signal) => resolve({ code, signal })));
+  let output = '';
+  const waiting: { line: string; resolve: () => void }[] = [];
+  p.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const w of [...waiting]) if (output.split('\n').includes(w.line)) { waiting.splice(waiting.indexOf(w), 1); w.resolve(); }
+  });
+  return {
+    exit,
+    ready: (tick: number) => new Promise<void>((resolve, reject) => {
+      const line = `ready ${tick}`;
+      if (output.split('\n').includes(line)) return resolve();
+      waiting.push({ line, resolve });
+      void exit.then(() => reject(new Error(`scheduler child exited before "${line}"`)));
+    }),
+    go: () => p.stdin.write('go\n'),
+  };
+}
+
 describe('backup scheduler', () => {
   it('a due slot starts one scheduled run; ticking again at the same or a later time in that hour starts nothing', async () => {
     const schedule = await hourlySchedule();
@@ -80,13 +102,23 @@ describe('backup scheduler', () => {
 
   it('two worker processes ticking over the same slots, one killed mid-tick, start exactly one run per slot', async () => {
     const schedules = await Promise.all(['a', 'b', 'c'].map((n) => hourlySchedule(`multi-${n}`)));
-    const child = (killAt: number) => new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      const p = spawn(process.execPath, ['--import', 'tsx', 'test/worker/fixtures/scheduler-child.ts', t.url, '2026-11-27T01:00:01Z', '60', '6', String(killAt)], { stdio: 'ignore' });
-      p.once('exit', (code, signal) => resolve({ code, signal }));
-    });
-    const [killed, survivor] = await Promise.all([child(2), child(-1)]);
-    expect(killed.signal).toBe('SIGKILL');
-    expect(survivor.code).toBe(0);
+    const killed = schedulerChild(2);
+    const survivor = schedulerChild(-1);
+    // Ticks 0 and 1 run in both processes at once; at tick 2 the first one claims the due
+    // slot and is killed before starting its run; the survivor then ticks 2 to 5 alone.
+    for (const tick of [0, 1]) {
+      await Promise.all([killed.ready(tick), survivor.ready(tick)]);
+      killed.go();
+      survivor.go();
+    }
+    await killed.ready(2);
+    killed.go();
+    expect(await killed.exit).toMatchObject({ signal: 'SIGKILL' });
+    for (const tick of [2, 3, 4, 5]) {
+      await survivor.ready(tick);
+      survivor.go();
+    }
+    expect(await survivor.exit).toMatchObject({ code: 0 });
     const slots = ['01', '02', '03', '04', '05', '06'].map((h) => `2026-11-27T${h}:00:00.000Z`);
     for (const schedule of schedules) expect(await scheduledRuns(schedule.id)).toEqual(slots);
   }, 60_000);
