@@ -4,6 +4,7 @@ import type { ChatReply } from '../../services/chat/replies.ts';
 import type { ChatRequest, ChatService } from '../../services/chat/chat-service.ts';
 import type { Logger } from '../../services/logger.ts';
 import { parseCommand } from '../commands.ts';
+import { startsRun } from '../../services/chat/command.ts';
 import { renderAlreadyRunningCard, renderErrorCard, renderHelpCard, renderRunsCard, renderStatusCard, renderWhoamiCard } from '../../cards/teams/reply-cards.ts';
 import { renderRunCard } from '../../cards/teams/run-card.ts';
 import type { AdaptiveCard } from '../../cards/teams/adaptive-card.ts';
@@ -71,12 +72,27 @@ export function createTeamsApp(deps: TeamsAppDeps): Application<TurnState> {
     }
   }
 
+  /** Teams retries an activity it thinks unanswered; a command that starts no run is answered once. */
+  async function firstDelivery(request: ChatRequest): Promise<boolean> {
+    try {
+      return await chat.claimDelivery('teams', request.deliveryId);
+    } catch (error) {
+      // The database is down: answering (help, or the error card) beats staying silent.
+      logger.warn({ err: error }, 'teams: delivery not recorded; a redelivery would be answered again');
+      return true;
+    }
+  }
+
   app.activity(ActivityTypes.Message, async (context) => {
     const activity = inbound(context);
     const request = chatRequestOf(activity);
     const text = activity.text ?? '';
     if (!request) return void (await context.sendActivity(cardMessage(renderErrorCard(noAadId))));
     const parsed = parseCommand(text);
+    if (!(parsed.ok && startsRun(parsed.command)) && !(await firstDelivery(request))) {
+      logger.info({ deliveryId: request.deliveryId }, 'teams: redelivered activity; not answering twice');
+      return;
+    }
     const reply = parsed.ok ? await chat.handleCommand(request, parsed.command) : chat.help(parsed.problem);
     await answerMessage(context, request, reply, parsed.ok ? '' : parsed.input);
   });

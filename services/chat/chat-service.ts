@@ -12,7 +12,7 @@ import type { RunNotifier } from '../runs/notifier.ts';
 import type { OperationRun } from '../runs/run-types.ts';
 import { buildRunView } from '../views/run-view.ts';
 import { runListItem, connectionSummary } from './list-items.ts';
-import { resolveChatContext, type ChatCaller, type ChatContext, type ChatPlace } from './caller.ts';
+import { resolveChatContext, type ChatCaller, type ChatContext, type ChatPlace, type ChatPlatform } from './caller.ts';
 import { commandHelp, type Command } from './command.ts';
 import type { ChatReply } from './replies.ts';
 import { channelNotes } from './help-notes.ts';
@@ -183,6 +183,16 @@ export function createChatService(deps: ChatServiceDeps) {
         await auditRefusal(request, `card.${parsed.success ? parsed.data.verb : 'unknown'}`, error, tenantId);
         return errorReply(error);
       }
+    },
+
+    /**
+     * Records a chat delivery that starts no run (a read, a cancel, a help answer): false
+     * when it was recorded before, i.e. the platform redelivered it and it was answered.
+     * Starts need no call: startRun records and recognises their deliveries itself.
+     */
+    async claimDelivery(platform: ChatPlatform, deliveryId: string): Promise<boolean> {
+      const { count } = await db.inboundDelivery.createMany({ data: [{ platform, deliveryId }], skipDuplicates: true });
+      return count > 0;
     },
 
     /** The view everyone in a conversation may see (least privilege: the readonly view). */

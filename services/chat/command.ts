@@ -12,6 +12,17 @@ export type Command =
   | { verb: 'backup_retry'; runId: string; tenant?: string }
   | { verb: 'restore_preview'; backup: string; tenant?: string };
 
+const startVerbs: ReadonlySet<Command['verb']> = new Set(['verify', 'sync', 'backup_run', 'backup_retry', 'restore_preview']);
+
+/**
+ * A command that starts a run. startRun recognises a redelivered start by its delivery id;
+ * any other command is answered at once, so a redelivery of it must be dropped by the
+ * adapter (an answer given twice, a cancel reported twice).
+ */
+export function startsRun(command: Command): boolean {
+  return startVerbs.has(command.verb);
+}
+
 export interface CommandHelp {
   usage: string;
   description: string;

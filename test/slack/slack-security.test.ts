@@ -77,6 +77,23 @@ describe('signed requests', () => {
     expect(h.sim.callsTo('chat.postMessage').filter((c) => c.params.channel === mentioned.channelId)).toHaveLength(1);
   });
 
+  it('a redelivered app_mention that starts no run (runs, cancel) is answered once', async () => {
+    const mentioned = await h.world(['operator']);
+    const ephemerals = () => h.sim.callsTo('chat.postEphemeral').filter((c) => c.params.channel === mentioned.channelId).length;
+    const runs = appMentionBody({ userId: mentioned.members.operator.userId, teamId, channelId: mentioned.channelId, text: '<@UOPSHUB> runs', eventId: 'Ev0REDELIVER2' });
+    expect((await h.send(runs)).status).toBe(200);
+    await waitFor(async () => ephemerals() === 1, { what: 'runs answer' });
+    expect((await h.send(runs, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } })).status).toBe(200);
+    const cancel = appMentionBody({ userId: mentioned.members.operator.userId, teamId, channelId: mentioned.channelId, text: '<@UOPSHUB> cancel 0123abcd', eventId: 'Ev0REDELIVER3' });
+    expect((await h.send(cancel)).status).toBe(200);
+    await waitFor(async () => ephemerals() === 2, { what: 'cancel answer' });
+    expect((await h.send(cancel, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } })).status).toBe(200);
+    // The help mention after them is answered: the listener ran the retries and dropped them.
+    await h.mention(mentioned.members.operator, '<@UOPSHUB> help');
+    await waitFor(async () => ephemerals() === 3, { what: 'help answer' });
+    expect(ephemerals()).toBe(3);
+  });
+
   it('nothing from a request is logged: no text, token, response_url, signature or secret, even at trace level', async () => {
     logLines.length = 0;
     const member = w.members.operator;

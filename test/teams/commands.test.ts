@@ -109,6 +109,21 @@ describe('commands over /api/messages', () => {
     expect(await ask(member, personal, 'whoami')).toContain('channel_unbound');
   });
 
+  it('a redelivered activity that starts no run (runs, help, cancel) is answered once; the cancel happens once', async () => {
+    const { tenant, channel } = await seedTeamsTenant(h);
+    const operator = await seedTeamsUser(h, tenant.id, 'operator');
+    const { run } = await startRun({ db: h.t.db, boss: h.boss }, { tenantId: tenant.id, type: 'inventory.sync', actor: { kind: 'member', memberId: operator.memberId }, source: 'cli', deliveryId: randomUUID() });
+    for (const text of ['runs', 'frobnicate', `cancel ${run.id.slice(0, 8)}`]) {
+      const activity = messageActivity(h.sim, operator, channel, text);
+      const before = h.sim.connector.posts(channel.conversationId).length;
+      const responses = [await h.post(activity), await h.post(activity)];
+      expect(responses.map((r) => r.status)).toEqual([200, 200]);
+      expect(h.sim.connector.posts(channel.conversationId).length).toBe(before + 1);
+    }
+    expect(await h.t.db.operationRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: 'cancelled' });
+    expect(await h.t.db.auditEvent.count({ where: { tenantId: tenant.id, action: { startsWith: 'run.cancel' } } })).toBe(1);
+  });
+
   it('a message without an Entra object id gets an error card, not silence', async () => {
     const { channel } = await seedTeamsTenant(h);
     const activity = messageActivity(h.sim, strangerUser(), channel, 'verify');

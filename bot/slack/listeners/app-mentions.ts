@@ -2,12 +2,13 @@ import type { App } from '@slack/bolt';
 import { parseCommand } from '../../commands.ts';
 import { otherWorkspaceMessage, replyMessage } from '../../../cards/slack/reply-blocks.ts';
 import { appMentionSchema, fromAppMention } from '../payloads.ts';
-import { isReadOnly, isStartReply, type ListenerDeps } from './listener-deps.ts';
+import { startsRun } from '../../../services/chat/command.ts';
+import { isStartReply, type ListenerDeps } from './listener-deps.ts';
 
 /**
  * `@Operate Hub <command>` in a channel. Bolt acks events before listeners run. A
  * redelivery (x-slack-retry-num) of a start reaches startRun with the same event_id and
- * is dropped there; a redelivered read is dropped here, as it was answered already.
+ * is dropped there; any other redelivered command is dropped here, as it was answered.
  */
 export function registerAppMentions(app: App, deps: ListenerDeps): void {
   const { chat, replies, logger } = deps;
@@ -25,7 +26,7 @@ export function registerAppMentions(app: App, deps: ListenerDeps): void {
     }
     const result = parseCommand(parsed.data.event.text);
     const retry = (context.retryNum ?? 0) > 0;
-    if (retry && (!result.ok || isReadOnly(result.command))) return;
+    if (retry && (!result.ok || !startsRun(result.command))) return;
     if (!result.ok) {
       await replies.ephemeral(place, replyMessage(chat.help(result.problem)));
       return;

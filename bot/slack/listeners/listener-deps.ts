@@ -19,17 +19,12 @@ type RunReply = Extract<ChatReply, { kind: 'run' }>;
 
 /** Commands whose run reply shows an existing run to the member; any other run reply is a start. */
 const showsExistingRun = new Set<string>(['run', 'cancel']);
-/** Commands that change nothing: a redelivered one was answered already. */
-const readOnly = new Set<string>(['runs', 'run', 'status', 'whoami', 'help']);
 
 /** A start's reply becomes the run's channel message (or a pointer), not an ephemeral card. */
 export function isStartReply(command: Command, reply: ChatReply): reply is RunReply {
   return reply.kind === 'run' && !showsExistingRun.has(command.verb);
 }
 
-export function isReadOnly(command: Command): boolean {
-  return readOnly.has(command.verb);
-}
 
 /** An ack / response_url body shown to the member only. */
 export function ephemeralBody(message: SlackMessage) {
