@@ -2,6 +2,7 @@ import type { Db } from '../services/db/client.ts';
 import type { OperationRun } from '../services/runs/run-types.ts';
 import type { RunFailure } from '../services/reason-codes.ts';
 import type { HandlerOutcome } from './handler.ts';
+import { settleRestoreOfEndedRun } from '../services/restores/settle.ts';
 
 /**
  * Takes the run for this delivery: queued, or running under an older attempt (a retry
@@ -32,16 +33,21 @@ export async function finishRun(db: Db, runId: string, attempt: number, outcome:
       RETURNING id`;
     if (rows.length === 0) return false;
     await outcome.commit?.(tx);
+    // An outcome the handler did not write itself (a timeout) leaves no plan half-way.
+    await settleRestoreOfEndedRun(tx, runId);
     return true;
   });
 }
 
 /** Fails an active run from outside its handler (reaper, missing job); no attempt check. */
 export async function failActiveRun(db: Db, runId: string, failures: RunFailure[]): Promise<boolean> {
-  const count = await db.$executeRaw`
-    UPDATE operation_runs SET status = 'failed', finished_at = now(), updated_at = now(), failures = ${JSON.stringify(failures)}::jsonb
-    WHERE id = ${runId}::uuid AND status IN ('queued', 'running')`;
-  return count === 1;
+  return db.$transaction(async (tx) => {
+    const count = await tx.$executeRaw`
+      UPDATE operation_runs SET status = 'failed', finished_at = now(), updated_at = now(), failures = ${JSON.stringify(failures)}::jsonb
+      WHERE id = ${runId}::uuid AND status IN ('queued', 'running')`;
+    if (count === 1) await settleRestoreOfEndedRun(tx, runId);
+    return count === 1;
+  });
 }
 
 export async function writeProgress(db: Db, runId: string, attempt: number, summary: Record<string, unknown>): Promise<boolean> {

@@ -9,6 +9,7 @@ import { failure } from '../reason-codes.ts';
 import { isOperationType, operationDefinition, queueName } from '../operations/registry.ts';
 import type { OperationRun } from './run-types.ts';
 import type { RunNotifier } from './notifier.ts';
+import { settleRestoreOfEndedRun } from '../restores/settle.ts';
 
 /**
  * Cancels a queued or running run. Needs the type's start role. A running handler sees
@@ -32,6 +33,7 @@ export async function cancelRun(
       WHERE id = ${run.id}::uuid AND status IN ('queued', 'running') RETURNING id`;
     if (rows.length === 1) {
       await recordAudit(tx, { tenantId: run.tenantId, actor: actorLabel(request.actor), action: `run.cancel.${run.type}`, outcome: 'succeeded', targetId: run.id });
+      await settleRestoreOfEndedRun(tx, run.id);
     }
     return rows;
   });
