@@ -1,23 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
 import { startRun } from '../../services/runs/start-run.ts';
 import { addSchedule } from '../../services/backups/schedules.ts';
 import { createChatService } from '../../services/chat/chat-service.ts';
 import type { OperationRun } from '../../services/runs/run-types.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { seedMember, silentLogger, startTestBoss, waitFor } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { seedMember, silentLogger, useTestDatabaseAndBoss, waitFor } from '../helpers/fixtures.ts';
 import { healthyFixture, healthyRoles, startBed, type Fixture } from '../microsoft/bed.ts';
 
 let t: TestDatabase;
 let boss: PgBoss;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
 });
 
 const items = (prefix: string, n: number, extra: (i: number) => Record<string, unknown> = () => ({})) =>

@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { countJobs, seedConnection, seedTenant } from '../helpers/fixtures.ts';
 import { cliFor, okJson, type Cli } from './cli-harness.ts';
 
 const SLOW = 240_000;
 let t: TestDatabase;
 let cli: Cli;
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase((opened) => {
+  t = opened;
   cli = cliFor(t.url);
 });
-afterAll(() => t.drop());
 
 describe('schedule and backup commands', () => {
   it('schedule add/list/disable/enable and backup run-now/list/show work end to end', async () => {

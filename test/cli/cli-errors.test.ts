@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTenant } from '../../services/admin/tenants.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { seedConnection } from '../helpers/fixtures.ts';
 import { cliFor, expectOneLineError, snapshotDatabase, type Cli, type CliResult } from './cli-harness.ts';
 
@@ -10,12 +10,9 @@ import { cliFor, expectOneLineError, snapshotDatabase, type Cli, type CliResult 
 let t: TestDatabase;
 let cli: Cli;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase((opened) => {
+  t = opened;
   cli = cliFor(t.url);
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 async function seedTenants() {

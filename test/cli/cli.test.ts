@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTenant } from '../../services/admin/tenants.ts';
 import { keyId } from '../../services/config.ts';
 import { openSecret } from '../../services/secrets.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { countJobs, seedConnection, seedTenant } from '../helpers/fixtures.ts';
 import { SECRET_KEY, cliFor, columnsContaining, okJson, type Cli } from './cli-harness.ts';
 
@@ -14,12 +14,9 @@ const SLOW = 240_000;
 let t: TestDatabase;
 let cli: Cli;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase((opened) => {
+  t = opened;
   cli = cliFor(t.url);
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 interface TenantJson { id: string; name: string; slug: string; entraTenantId: string; createdAt: string }

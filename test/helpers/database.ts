@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import pg from 'pg';
 import { createPrisma, type Db } from '../../services/db/client.ts';
 
@@ -48,4 +48,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await dropper.end();
     },
   };
+}
+
+/**
+ * A test file's own database, created before its tests and dropped after them. `opened`
+ * hands it to the file (assign it to the file's `t`).
+ */
+export function useTestDatabase(opened: (t: TestDatabase) => void): void {
+  let t: TestDatabase | undefined;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    opened(t);
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
 }

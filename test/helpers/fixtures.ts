@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PgBoss } from 'pg-boss';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './database.ts';
 import type { Db } from '../../services/db/client.ts';
 import { createTenant } from '../../services/admin/tenants.ts';
 import { upsertMember } from '../../services/admin/members.ts';
@@ -11,6 +13,24 @@ import type { Role } from '../../services/auth/roles.ts';
 
 export const silentLogger = createLogger('silent');
 export const testConfig = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+
+/**
+ * A test file's own database plus a started pg-boss with every operation queue (nothing
+ * consumes its jobs), opened before the file's tests and closed after them.
+ */
+export function useTestDatabaseAndBoss(opened: (handles: { t: TestDatabase; boss: PgBoss }) => void, overrides?: Parameters<typeof ensureQueues>[1]): void {
+  let t: TestDatabase | undefined;
+  let boss: PgBoss | undefined;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    boss = await startTestBoss(t.url, overrides);
+    opened({ t, boss });
+  });
+  afterAll(async () => {
+    await boss?.stop({ graceful: false });
+    await t?.drop();
+  });
+}
 
 /** A started pg-boss on the test database with every operation queue created. */
 export async function startTestBoss(url: string, overrides?: Parameters<typeof ensureQueues>[1]): Promise<PgBoss> {

@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { startTestBoss } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { useTestDatabaseAndBoss } from '../helpers/fixtures.ts';
 import { runFailures } from '../../services/runs/run-types.ts';
 import { startBed, syncRoles, type Bed } from './bed.ts';
 
 let t: TestDatabase;
 let boss: PgBoss;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
 });
 
 const cachedGroups = (bed: Bed) => t.db.directoryGroup.findMany({ where: { tenantId: bed.tenant.id }, orderBy: { groupId: 'asc' } });

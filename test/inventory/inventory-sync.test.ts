@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { startTestBoss, waitFor } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { useTestDatabaseAndBoss, waitFor } from '../helpers/fixtures.ts';
 import { runFailures } from '../../services/runs/run-types.ts';
 import { simFamilyNames, type SimFamilyName } from '../../sim/microsoft/server.ts';
 import { itemConcurrency } from '../../worker/intune/read-family.ts';
@@ -10,13 +10,9 @@ import { expectedRow, startBed, syncRoles, type Bed } from './bed.ts';
 let t: TestDatabase;
 let boss: PgBoss;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
 });
 
 const activeRows = (bed: Bed, family: string) => t.db.inventoryItem.findMany({ where: { tenantId: bed.tenant.id, family, removedAt: null } });

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { seedMember, silentLogger, startTestBoss } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { seedMember, silentLogger, useTestDatabaseAndBoss } from '../helpers/fixtures.ts';
 import { createChatService } from '../../services/chat/chat-service.ts';
 import type { ChatReply } from '../../services/chat/replies.ts';
 import { buildRunView } from '../../services/views/run-view.ts';
@@ -16,13 +16,9 @@ import { finalRun, startBed, syncRoles } from './bed.ts';
 let t: TestDatabase;
 let boss: PgBoss;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
 });
 
 function command(text: string) {

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { PgBoss } from 'pg-boss';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { startTestBoss, waitFor } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { useTestDatabaseAndBoss, waitFor } from '../helpers/fixtures.ts';
 import { keyId } from '../../services/config.ts';
 import { createMsalClient } from '../../services/microsoft/msal-factory.ts';
 import { createTransport } from '../../services/microsoft/transport.ts';
@@ -17,13 +17,9 @@ let t: TestDatabase;
 let boss: PgBoss;
 const keyring = newKeyring();
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
 });
 
 interface Result { code: number | null; stdout: string; stderr: string }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { startTestBoss } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { useTestDatabaseAndBoss } from '../helpers/fixtures.ts';
 import { createLogger } from '../../services/logger.ts';
 import { keyId } from '../../services/config.ts';
 import { AppError } from '../../services/errors.ts';
@@ -19,13 +19,9 @@ let boss: PgBoss;
 /** One key for every connection of this file, so keys rotate sees them all. */
 const keyring = newKeyring();
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
 });
 
 describe('client secrets at rest and in motion', () => {

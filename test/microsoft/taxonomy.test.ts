@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { startTestBoss } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { useTestDatabaseAndBoss } from '../helpers/fixtures.ts';
 import { reasonCodes, type ReasonCode } from '../../services/reason-codes.ts';
 import { runFailures } from '../../services/runs/run-types.ts';
 import { outcomeStatuses, type CheckId, type VerificationOutcome } from '../../services/microsoft/report.ts';
@@ -13,13 +13,9 @@ import { check, healthyFixture, healthyRoles, startBed, type BedOptions, type Fi
 let t: TestDatabase;
 let boss: PgBoss;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
 });
 
 interface Row {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { seedTenant, startTestBoss } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { seedTenant, useTestDatabaseAndBoss } from '../helpers/fixtures.ts';
 import { cliFor, expectOneLineError, okJson, type Cli } from '../cli/cli-harness.ts';
 import type { restoreRunJson } from '../../services/restores/restore-json.ts';
 import type { RestorePreviewView } from '../../services/restores/views.ts';
@@ -11,14 +11,10 @@ let t: TestDatabase;
 let boss: PgBoss;
 let cli: Cli;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
   cli = cliFor(t.url);
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
 });
 
 describe('operate-hub restore', () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { seedMember, startTestBoss } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { seedMember, useTestDatabaseAndBoss } from '../helpers/fixtures.ts';
 import { runFailures } from '../../services/runs/run-types.ts';
 import { itemResultSchema } from '../../services/restores/results.ts';
 import type { RestoreExecuteView, RestorePreviewView } from '../../services/restores/views.ts';
@@ -12,13 +12,9 @@ import { startRestoreBed, types, type RestoreBed } from './restore-bed.ts';
 let t: TestDatabase;
 let boss: PgBoss;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
 });
 
 /** Verified, backed up, then `change` applied to "Intune", synced and previewed. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { startTestBoss } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { useTestDatabaseAndBoss } from '../helpers/fixtures.ts';
 import { runFailures } from '../../services/runs/run-types.ts';
 import { planSchema } from '../../services/restores/plan-schema.ts';
 import type { RestorePreviewView } from '../../services/restores/views.ts';
@@ -11,13 +11,9 @@ import { startRestoreBed, types } from './restore-bed.ts';
 let t: TestDatabase;
 let boss: PgBoss;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
 });
 
 describe('restore.preview: a plan from our own tables', () => {

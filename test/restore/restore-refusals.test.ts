@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { silentLogger, startTestBoss } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { silentLogger, useTestDatabaseAndBoss } from '../helpers/fixtures.ts';
 import { parseCommand } from '../../bot/commands.ts';
 import { createChatService } from '../../services/chat/chat-service.ts';
 import type { TenantMember } from '../../services/admin/members.ts';
@@ -12,13 +12,9 @@ import { restoreRoles, startRestoreBed, type BedOptions, type RestoreBed } from 
 let t: TestDatabase;
 let boss: PgBoss;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
 });
 
 /** A verified tenant whose previewed plan would create one policy. */

@@ -1,22 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
 import { cancelRun } from '../../services/runs/cancel-run.ts';
 import { failure } from '../../services/reason-codes.ts';
 import { failActiveRun, finishRun } from '../../worker/run-state.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { seedTenant, startTestBoss } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { seedTenant, useTestDatabaseAndBoss } from '../helpers/fixtures.ts';
 
 // Restore plans whose operation run ends outside its handler's own finish.
 let t: TestDatabase;
 let boss: PgBoss;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
 });
 
 /** A running restore run (attempt 1) and its plan in the state its handler left it mid-way. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { PgBoss } from 'pg-boss';
@@ -10,8 +10,8 @@ import { startRun } from '../../services/runs/start-run.ts';
 import { createMetrics } from '../../services/metrics.ts';
 import { resolveChatContext } from '../../services/chat/caller.ts';
 import { bindChannel } from '../../services/admin/bindings.ts';
-import { createTestDatabase, withDatabase, type TestDatabase } from '../helpers/database.ts';
-import { seedConnection, seedMember, seedSchedule, seedTenant, startTestBoss } from '../helpers/fixtures.ts';
+import { withDatabase, type TestDatabase } from '../helpers/database.ts';
+import { seedConnection, seedMember, seedSchedule, seedTenant, useTestDatabaseAndBoss } from '../helpers/fixtures.ts';
 
 // No worker consumes in this file: runs stay queued, so a repeat start always finds its run active.
 let t: TestDatabase;
@@ -41,16 +41,12 @@ async function roundTrips(call: () => Promise<unknown>): Promise<string[]> {
   return counted.statements.map((sql) => (/^(BEGIN|COMMIT|ROLLBACK)/.test(sql) ? sql : sql.slice(0, 60)));
 }
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
   counted = countingPrisma(t.url);
 });
-afterAll(async () => {
-  await counted.close();
-  await boss.stop({ graceful: false });
-  await t.drop();
-});
+afterAll(() => counted.close());
 
 async function seeded() {
   const tenant = await seedTenant(t.db);

@@ -1,23 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
 import { startRun } from '../../services/runs/start-run.ts';
 import { AppError } from '../../services/errors.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { countJobs, seedConnection, seedMember, seedSchedule, seedTenant, startTestBoss } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { countJobs, seedConnection, seedMember, seedSchedule, seedTenant, startTestBoss, useTestDatabaseAndBoss } from '../helpers/fixtures.ts';
 import { createMetrics } from '../../services/metrics.ts';
 
 // No worker consumes in this file: runs stay queued, so identity conflicts are deterministic.
 let t: TestDatabase;
 let boss: PgBoss;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
 });
 
 async function tenantWithConnection() {

@@ -1,21 +1,17 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
 import { tickScheduler } from '../../worker/scheduler.ts';
 import { addSchedule, setScheduleEnabled } from '../../services/backups/schedules.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { seedConnection, seedTenant, silentLogger, startTestBoss } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { seedConnection, seedTenant, silentLogger, useTestDatabaseAndBoss } from '../helpers/fixtures.ts';
 
 // No worker consumes here: scheduled runs stay queued, so identities are observable.
 let t: TestDatabase;
 let boss: PgBoss;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url);
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
 });
 
 const T0 = new Date('2026-11-27T00:10:00Z');

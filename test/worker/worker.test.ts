@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
 import { startRun } from '../../services/runs/start-run.ts';
 import { cancelRun } from '../../services/runs/cancel-run.ts';
@@ -10,8 +10,8 @@ import { notImplemented } from '../../worker/handlers/not-implemented.ts';
 import { startWorker, type RunningWorker } from '../../worker/worker.ts';
 import { processJob } from '../../worker/process-job.ts';
 import type { OperationHandler } from '../../worker/handler.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { seedConnection, seedMember, seedTenant, silentLogger, startTestBoss, testConfig, waitFor } from '../helpers/fixtures.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { seedConnection, seedMember, seedTenant, silentLogger, startTestBoss, testConfig, useTestDatabaseAndBoss, waitFor } from '../helpers/fixtures.ts';
 import type { RunNotifier } from '../../services/runs/notifier.ts';
 import { createMetrics, type Metrics } from '../../services/metrics.ts';
 
@@ -21,14 +21,10 @@ const keyring = { current: Buffer.alloc(32, 1).toString('base64'), previous: [] 
 const changes: string[] = [];
 const notifier: RunNotifier = { runChanged: (id) => changes.push(id) };
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await startTestBoss(t.url, { expireInSeconds: 3, timeoutSeconds: 2, retryLimit: 1, retryDelaySeconds: 1 });
-});
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await t.drop();
-});
+useTestDatabaseAndBoss((opened) => {
+  t = opened.t;
+  boss = opened.boss;
+}, { expireInSeconds: 3, timeoutSeconds: 2, retryLimit: 1, retryDelaySeconds: 1 });
 
 /** A worker on its own pg-boss instance, as in a real worker process. */
 async function workerWith(overrides: Partial<typeof defaultHandlers>, options?: { timeoutSeconds?: number; retryLimit?: number; metrics?: Metrics }): Promise<RunningWorker> {
