@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
 import type { TestDatabase } from '../helpers/database.ts';
@@ -12,6 +10,7 @@ import { listGroups, listInventory, lookupGroups } from '../../services/inventor
 import { runMessage } from '../../cards/slack/run-blocks.ts';
 import { parseCommand } from '../../bot/commands.ts';
 import { finalRun, startBed, syncRoles } from './bed.ts';
+import { cliFor } from '../cli/cli-harness.ts';
 
 let t: TestDatabase;
 let boss: PgBoss;
@@ -32,22 +31,8 @@ function runOf(reply: ChatReply) {
   return reply;
 }
 
-/** The real `operate-hub` command against the test database (nothing inherited from this process). */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['cli/bin.mjs', ...args], {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      env: { DATABASE_URL: t.url, OPERATE_HUB_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'), LOG_LEVEL: 'silent', PATH: process.env.PATH ?? '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The real `operate-hub` command against the test database. */
+const cli = (args: string[]) => cliFor(t.url)(args);
 
 describe('inventory and groups surfaces', () => {
   it('two concurrent `sync inventory` from chat: one run; the finished run card shows per-family counts and the failure reason, rendered with zero Graph calls', async () => {

@@ -11,6 +11,7 @@ import { createTransport } from '../../services/microsoft/transport.ts';
 import { authorityFor, GRAPH_SCOPE } from '../../services/microsoft/hosts.ts';
 import { verificationReportSchema } from '../../services/microsoft/report.ts';
 import { healthyFixture, newKeyring, startBed, type Bed } from './bed.ts';
+import { cliFor } from '../cli/cli-harness.ts';
 
 const projectDir = path.resolve(import.meta.dirname, '../..');
 let t: TestDatabase;
@@ -22,22 +23,8 @@ useTestDatabaseAndBoss((opened) => {
   boss = opened.boss;
 });
 
-interface Result { code: number | null; stdout: string; stderr: string }
-
-/** `node cli/bin.mjs ...` with only the environment given (nothing inherited), stdin fed and closed. */
-function cli(args: string[], env: Record<string, string>, stdin = ''): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['cli/bin.mjs', ...args], { cwd: projectDir, env: { LOG_LEVEL: 'silent', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    onTestFinished(() => void (child.exitCode === null && child.kill('SIGKILL')));
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+/** `operate-hub` against the test database with this file's environment (nothing inherited), stdin fed and closed. */
+const cli = (args: string[], env: Record<string, string>, stdin = '') => cliFor(t.url)(args, { env, stdin });
 
 const envFor = (bed: Bed) => ({ DATABASE_URL: t.url, OPERATE_HUB_SECRET_KEY: bed.keyring.current, MICROSOFT_SIMULATOR_URL: bed.sim.url });
 

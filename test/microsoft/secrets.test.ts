@@ -12,7 +12,7 @@ import { rotateConnectionSecrets } from '../../services/microsoft/rotate-secrets
 import { createMicrosoftServices } from '../../services/microsoft/services.ts';
 import { verifyConnection } from '../../services/microsoft/verify.ts';
 import { healthyFixture, newKeyring, startBed } from './bed.ts';
-import { columnsContaining } from './db-scan.ts';
+import { columnsContaining } from '../cli/cli-harness.ts';
 
 let t: TestDatabase;
 let boss: PgBoss;
