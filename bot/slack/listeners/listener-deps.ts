@@ -1,5 +1,5 @@
 import type { ChatService } from '../../../services/chat/chat-service.ts';
-import type { Command } from '../../../services/chat/command.ts';
+import { startsRun, type Command } from '../../../services/chat/command.ts';
 import type { ChatReply } from '../../../services/chat/replies.ts';
 import type { Logger } from '../../../services/logger.ts';
 import type { SlackMessage } from '../../../cards/slack/reply-blocks.ts';
@@ -17,14 +17,10 @@ export interface ListenerDeps {
 
 type RunReply = Extract<ChatReply, { kind: 'run' }>;
 
-/** Commands whose run reply shows an existing run to the member; any other run reply is a start. */
-const showsExistingRun = new Set<string>(['run', 'cancel']);
-
 /** A start's reply becomes the run's channel message (or a pointer), not an ephemeral card. */
 export function isStartReply(command: Command, reply: ChatReply): reply is RunReply {
-  return reply.kind === 'run' && !showsExistingRun.has(command.verb);
+  return reply.kind === 'run' && startsRun(command);
 }
-
 
 /** An ack / response_url body shown to the member only. */
 export function ephemeralBody(message: SlackMessage) {
